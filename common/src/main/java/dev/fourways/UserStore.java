@@ -1,0 +1,200 @@
+package dev.fourways;
+
+import dev.fourways.domain.NewPurchase;
+import dev.fourways.domain.NewUser;
+import dev.fourways.domain.Page;
+import dev.fourways.domain.Purchase;
+import dev.fourways.domain.SpenderSummary;
+import dev.fourways.domain.User;
+import dev.fourways.domain.UserQuery;
+import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.error.DuplicateUserException;
+import dev.fourways.error.StaleUserException;
+import dev.fourways.error.StoreException;
+import dev.fourways.error.UserNotFoundException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The one contract every data-access style implements: users and their purchases.
+ *
+ * <h2>Rules for every method</h2>
+ * <ul>
+ *   <li>Thread-safe: one store serves many threads at once.</li>
+ *   <li>Each call is its own transaction: it commits before it returns, or changes nothing.</li>
+ *   <li>Invalid arguments raise {@link IllegalArgumentException} naming the field, before any SQL
+ *       is sent. Every value is bound as a parameter, never concatenated into SQL.</li>
+ *   <li>Database failures raise {@link StoreException} or one of its subclasses, with the
+ *       library's own exception as the cause (see {@code dev.fourways.error.SqlErrorTranslator}).</li>
+ *   <li>Budgets are round trips the database sees (statements and batches, as counted by
+ *       datasource-proxy); the contract suite checks them, which is how it catches N+1 queries
+ *       and missing batching.</li>
+ *   <li>{@link #close()} releases what the store built (a session factory, caches) but never
+ *       closes the caller's {@code DataSource}. Any call after it raises
+ *       {@link IllegalStateException}.</li>
+ * </ul>
+ * The shared contract suite ({@code dev.fourways.contract.UserStoreContract}) asserts all of it.
+ */
+public interface UserStore extends AutoCloseable {
+
+    /**
+     * Inserts one user.
+     *
+     * @return the stored user, with its new id and version 0
+     * @throws DuplicateUserException when the username or the e-mail is taken (its {@code field} says which)
+     */
+    User create(NewUser user);
+
+    /**
+     * Inserts many users in one batch, all or nothing: when any of them fails (a duplicate within
+     * the list or with a stored user) none is written.
+     * Budget: at most 50 round trips for 1,000 users.
+     *
+     * @return the stored users, in the input's order, with their ids; empty for an empty list
+     * @throws DuplicateUserException when any username or e-mail is taken; nothing is written
+     */
+    List<User> createAll(List<NewUser> users);
+
+    /**
+     * Budget: 1 statement.
+     *
+     * @return the user, or an empty {@code Optional} when there is none with that id
+     */
+    Optional<User> findById(long id);
+
+    /**
+     * Budget: 1 statement.
+     *
+     * @param username matched case-insensitively (usernames are stored lower case)
+     * @return the user, or an empty {@code Optional}
+     * @throws IllegalArgumentException when {@code username} cannot be a username
+     */
+    Optional<User> findByUsername(String username);
+
+    /**
+     * Budget: 1 statement.
+     *
+     * @return the number of users
+     */
+    long count();
+
+    /**
+     * Offset pagination over all users, ordered by username (code point order).
+     *
+     * @param pageNumber from 0; a page past the end is empty
+     * @param pageSize   1 to 1000
+     * @return the page, with the total number of users
+     */
+    Page<User> page(int pageNumber, int pageSize);
+
+    /**
+     * Keyset pagination by username: the users whose username sorts after {@code afterUsername},
+     * in username order. Unlike {@link #page}, its cost does not grow with the depth.
+     *
+     * @param afterUsername the last username of the previous page, or null to start at the beginning
+     * @param limit         1 to 1000
+     * @return at most {@code limit} users
+     */
+    List<User> listAfter(String afterUsername, int limit);
+
+    /**
+     * The dynamic query: only the criteria present in {@code query} take part in the SQL.
+     *
+     * @return at most {@code query.limit()} users, in {@code query.sort()} order
+     */
+    List<User> search(UserQuery query);
+
+    /**
+     * Every user, ordered by id, read lazily: rows are fetched as the stream is consumed, so a
+     * million users are never in memory at once. The stream holds a connection until it is
+     * closed; the caller must close it (try-with-resources).
+     *
+     * @return an open stream of users
+     */
+    Stream<User> streamAll();
+
+    /**
+     * Changes a user's e-mail under an optimistic lock.
+     * Budget: at most 2 statements when it succeeds.
+     *
+     * @param expectedVersion the version the caller read
+     * @param newEmail        validated as for {@link NewUser}, stored lower case
+     * @return the changed user, its version one more than {@code expectedVersion}
+     * @throws StaleUserException     when the stored version is no longer {@code expectedVersion}
+     * @throws UserNotFoundException  when there is no user with that id
+     * @throws DuplicateUserException when another user has that e-mail
+     */
+    User changeEmail(long id, long expectedVersion, String newEmail);
+
+    /**
+     * Deletes a user; the database's {@code ON DELETE CASCADE} deletes their purchases, which are
+     * never loaded. Budget: at most 2 statements.
+     *
+     * @return true if a user was deleted, false if there was none with that id
+     */
+    boolean delete(long id);
+
+    /**
+     * Adds a purchase to a user.
+     *
+     * @return the stored purchase with its new id
+     * @throws UserNotFoundException when there is no user with that id
+     */
+    Purchase addPurchase(long userId, NewPurchase purchase);
+
+    /**
+     * A user with all their purchases, ordered by {@code placedAt}, then id.
+     * Budget: at most 2 statements, whatever the number of purchases.
+     *
+     * @return the user and purchases, or an empty {@code Optional} when there is no such user
+     */
+    Optional<UserWithPurchases> findWithPurchases(long userId);
+
+    /**
+     * A page of users, in {@link #page} order, each with all their purchases (ordered as in
+     * {@link #findWithPurchases}). Budget: at most 2 statements, whatever the page size.
+     *
+     * @param pageNumber from 0; a page past the end is empty
+     * @param pageSize   1 to 1000
+     * @return at most {@code pageSize} users with their purchases
+     */
+    List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize);
+
+    /**
+     * Cancels, in one bulk update that loads nothing, every NEW or PAID purchase placed before
+     * {@code cutoff}. Budget: 1 statement.
+     *
+     * @param cutoff exclusive
+     * @return the number of purchases cancelled
+     */
+    int cancelPurchasesPlacedBefore(Instant cutoff);
+
+    /**
+     * The users who spent most: over purchases placed at or after {@code since} that are not
+     * CANCELLED, grouped by user, ordered by total descending, then username ascending.
+     * Users without such purchases do not appear. Budget: 1 statement.
+     *
+     * @param limit 1 to 1000
+     * @return at most {@code limit} summaries
+     */
+    List<SpenderSummary> topSpenders(Instant since, int limit);
+
+    /**
+     * Merges two users, atomically: moves every purchase of {@code removeId} to {@code keepId},
+     * deletes {@code removeId} and bumps {@code keepId}'s version by one. If any step fails,
+     * nothing has changed. Budget: at most 6 statements, whatever the number of purchases moved.
+     *
+     * @return the kept user, after the merge
+     * @throws IllegalArgumentException when the two ids are equal
+     * @throws UserNotFoundException    when either user does not exist
+     */
+    User mergeUsers(long keepId, long removeId);
+
+    /**
+     * Releases what the store built. Never closes the caller's {@code DataSource}. Idempotent.
+     */
+    @Override
+    void close();
+}

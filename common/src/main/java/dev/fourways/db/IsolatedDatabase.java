@@ -1,0 +1,125 @@
+package dev.fourways.db;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A fresh, uniquely named database for one test class or one benchmark trial, migrated and
+ * pooled, dropped again on {@link #close()}: a new in-memory H2 database, a new PostgreSQL
+ * schema, or a new MariaDB database on the configured server. Runs never see each other's rows.
+ */
+public final class IsolatedDatabase implements AutoCloseable {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern MARIADB_URL = Pattern.compile("^(jdbc:(?:mariadb|mysql)://[^/?]+/)([^?;]*)(.*)$");
+
+    private final DatabaseSettings server;
+    private final String name;
+    private final HikariDataSource dataSource;
+
+    private IsolatedDatabase(DatabaseSettings server, String name, HikariDataSource dataSource) {
+        this.server = server;
+        this.name = name;
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Creates, migrates and pools a new database on the server the settings name.
+     *
+     * @param prefix the start of the database's name, lower-case letters only (for example {@code "test"})
+     * @throws IllegalStateException when the server cannot be reached; the message names the URL
+     */
+    public static IsolatedDatabase create(DatabaseSettings server, String prefix) {
+        if (!prefix.matches("[a-z]{1,20}")) {
+            throw new IllegalArgumentException("prefix: must be 1 to 20 lower-case letters, was '" + prefix + "'");
+        }
+        String name = "fw_" + prefix + "_" + HexFormat.of().formatHex(RANDOM.generateSeed(6));
+        DatabaseSettings isolated = server.withUrl(createOn(server, name));
+        HikariDataSource pool = ConnectionPools.open(isolated, name);
+        try {
+            Migrations.migrate(pool, server.database());
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new IsolatedDatabase(server, name, pool);
+    }
+
+    /** The pool over this database. Do not close it; {@link #close()} does. */
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The kind of database. */
+    public Database database() {
+        return server.database();
+    }
+
+    /** The generated name of the schema or database, {@code fw_<prefix>_<12 hex digits>}. */
+    public String name() {
+        return name;
+    }
+
+    /** Closes the pool and drops the schema or database. */
+    @Override
+    public void close() {
+        if (server.database() == Database.H2) {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("shutdown");
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not drop " + name, e);
+            }
+            dataSource.close();
+            return;
+        }
+        dataSource.close();
+        execute(server, switch (server.database()) {
+            case POSTGRESQL -> "drop schema " + name + " cascade";
+            case MARIADB -> "drop database " + name;
+            case H2 -> throw new AssertionError();
+        });
+    }
+
+    // The name is generated above from [a-z0-9_]: DDL cannot bind identifiers, and nothing here
+    // comes from a caller.
+    private static String createOn(DatabaseSettings server, String name) {
+        return switch (server.database()) {
+            case H2 -> "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+            case POSTGRESQL -> {
+                execute(server, "create schema " + name);
+                yield server.url() + (server.url().contains("?") ? "&" : "?") + "currentSchema=" + name;
+            }
+            case MARIADB -> {
+                execute(server, "create database " + name + " character set utf8mb4 collate utf8mb4_bin");
+                Matcher m = MARIADB_URL.matcher(server.url());
+                if (!m.matches()) {
+                    throw new IllegalArgumentException("fourways.db.url: expected jdbc:mariadb://host:port/database, was "
+                            + server.url());
+                }
+                yield m.group(1) + name + m.group(3);
+            }
+        };
+    }
+
+    private static void execute(DatabaseSettings server, String ddl) {
+        Properties properties = new Properties();
+        properties.setProperty("user", server.user());
+        properties.setProperty("password", server.password());
+        properties.putAll(server.database().driverProperties());
+        try (Connection c = DriverManager.getConnection(server.url(), properties);
+             Statement s = c.createStatement()) {
+            s.execute(ddl);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run '" + ddl + "' on " + server.url()
+                    + " (is the server running? see README): " + e.getMessage(), e);
+        }
+    }
+}

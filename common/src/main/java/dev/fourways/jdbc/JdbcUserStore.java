@@ -1,0 +1,564 @@
+package dev.fourways.jdbc;
+
+import dev.fourways.UserStore;
+import dev.fourways.db.Database;
+import dev.fourways.db.LikePatterns;
+import dev.fourways.db.PooledIds;
+import dev.fourways.domain.NewPurchase;
+import dev.fourways.domain.NewUser;
+import dev.fourways.domain.Page;
+import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.SpenderSummary;
+import dev.fourways.domain.User;
+import dev.fourways.domain.UserQuery;
+import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.domain.Validation;
+import dev.fourways.error.SqlErrorTranslator;
+import dev.fourways.error.StaleUserException;
+import dev.fourways.error.StoreException;
+import dev.fourways.error.UserNotFoundException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
+
+/**
+ * The plain-JDBC reference store: the floor every style is measured against, written as well as
+ * JDBC allows. Prepared statements with every value bound, try-with-resources, one connection per
+ * call (autocommit for single statements, an explicit transaction for several), batches for bulk
+ * inserts, ids reserved in blocks ({@link PooledIds}) so batches need no generated keys.
+ * The SQL is portable across H2, PostgreSQL and MariaDB except the id reservation
+ * ({@link Database#nextValuesSql}).
+ */
+public final class JdbcUserStore implements UserStore {
+
+    private static final String USER_COLUMNS = "u.id, u.username, u.email, u.display_name, u.created_at, u.version";
+    private static final String PURCHASE_COLUMNS = "p.id as p_id, p.user_id as p_user_id, p.amount as p_amount, "
+            + "p.status as p_status, p.placed_at as p_placed_at";
+    /** Rows fetched per round trip by {@link #streamAll()}: large enough to amortise, small enough to stay lazy. */
+    static final int STREAM_FETCH_SIZE = 500;
+
+    private final DataSource dataSource;
+    private final Database database;
+    private final PooledIds userIds = new PooledIds();
+    private final PooledIds purchaseIds = new PooledIds();
+    private volatile boolean closed;
+
+    /** @param dataSource a pool on a migrated database; never closed by this store */
+    public JdbcUserStore(DataSource dataSource) {
+        this.dataSource = Validation.require("dataSource", dataSource);
+        this.database = Database.of(dataSource);
+    }
+
+    @Override
+    public User create(NewUser user) {
+        Validation.require("user", user);
+        return createAll(List.of(user)).get(0);
+    }
+
+    @Override
+    public List<User> createAll(List<NewUser> users) {
+        Validation.require("users", users);
+        for (int i = 0; i < users.size(); i++) {
+            Validation.require("users[" + i + "]", users.get(i));
+        }
+        ensureOpen();
+        if (users.isEmpty()) {
+            return List.of();
+        }
+        return inTransaction("createAll", connection -> {
+            long[] ids = userIds.take(users.size(), n -> nextValues(connection, "users_seq", n));
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "insert into users (id, username, email, display_name, created_at, version) values (?, ?, ?, ?, ?, 0)")) {
+                List<User> created = new ArrayList<>(users.size());
+                for (int i = 0; i < users.size(); i++) {
+                    NewUser u = users.get(i);
+                    ps.setLong(1, ids[i]);
+                    ps.setString(2, u.username());
+                    ps.setString(3, u.email());
+                    ps.setString(4, u.displayName());
+                    ps.setObject(5, utc(u.createdAt()));
+                    ps.addBatch();
+                    created.add(u.toUser(ids[i]));
+                }
+                // One executeBatch: one round trip on H2 and MariaDB, one multi-row insert per
+                // 128 rows on PostgreSQL with reWriteBatchedInserts.
+                ps.executeBatch();
+                return created;
+            }
+        });
+    }
+
+    @Override
+    public Optional<User> findById(long id) {
+        ensureOpen();
+        return withConnection("findById", c -> queryOne(c, "select " + USER_COLUMNS + " from users u where u.id = ?",
+                ps -> ps.setLong(1, id)));
+    }
+
+    @Override
+    public Optional<User> findByUsername(String username) {
+        String name = Validation.username("username", username);
+        ensureOpen();
+        return withConnection("findByUsername", c -> queryOne(c,
+                "select " + USER_COLUMNS + " from users u where u.username = ?", ps -> ps.setString(1, name)));
+    }
+
+    @Override
+    public long count() {
+        ensureOpen();
+        return withConnection("count", JdbcUserStore::countUsers);
+    }
+
+    @Override
+    public Page<User> page(int pageNumber, int pageSize) {
+        Validation.pageNumber("pageNumber", pageNumber);
+        Validation.pageSize("pageSize", pageSize);
+        ensureOpen();
+        return inTransaction("page", c -> {
+            long total = countUsers(c);
+            List<User> items = queryList(c, "select " + USER_COLUMNS + " from users u order by u.username limit ? offset ?",
+                    ps -> {
+                        ps.setInt(1, pageSize);
+                        ps.setLong(2, Page.offset(pageNumber, pageSize));
+                    });
+            return new Page<>(items, pageNumber, pageSize, total);
+        });
+    }
+
+    @Override
+    public List<User> listAfter(String afterUsername, int limit) {
+        Validation.pageSize("limit", limit);
+        ensureOpen();
+        if (afterUsername == null) {
+            return withConnection("listAfter", c -> queryList(c,
+                    "select " + USER_COLUMNS + " from users u order by u.username limit ?", ps -> ps.setInt(1, limit)));
+        }
+        String after = afterUsername.toLowerCase(java.util.Locale.ROOT);
+        return withConnection("listAfter", c -> queryList(c,
+                "select " + USER_COLUMNS + " from users u where u.username > ? order by u.username limit ?", ps -> {
+                    ps.setString(1, after);
+                    ps.setInt(2, limit);
+                }));
+    }
+
+    @Override
+    public List<User> search(UserQuery query) {
+        Validation.require("query", query);
+        ensureOpen();
+        // Fixed SQL fragments, chosen by which criteria are present; the values are all bound.
+        StringJoiner where = new StringJoiner(" and ", " where ", "").setEmptyValue("");
+        List<Object> values = new ArrayList<>();
+        query.usernameContainsOpt().ifPresent(s -> {
+            where.add("u.username like ? escape '!'");
+            values.add(LikePatterns.contains(s));
+        });
+        query.emailDomainOpt().ifPresent(d -> {
+            where.add("u.email like ? escape '!'");
+            values.add(LikePatterns.endsWith("@" + d));
+        });
+        query.createdFromOpt().ifPresent(t -> {
+            where.add("u.created_at >= ?");
+            values.add(utc(t));
+        });
+        query.createdToOpt().ifPresent(t -> {
+            where.add("u.created_at < ?");
+            values.add(utc(t));
+        });
+        query.minPurchasesOpt().ifPresent(n -> {
+            where.add("(select count(*) from purchases p where p.user_id = u.id) >= ?");
+            values.add(n);
+        });
+        String orderBy = switch (query.sort()) {
+            case USERNAME_ASC -> " order by u.username, u.id";
+            case CREATED_DESC -> " order by u.created_at desc, u.id desc";
+        };
+        values.add(query.limit());
+        String sql = "select " + USER_COLUMNS + " from users u" + where + orderBy + " limit ?";
+        return withConnection("search", c -> queryList(c, sql, ps -> {
+            for (int i = 0; i < values.size(); i++) {
+                ps.setObject(i + 1, values.get(i));
+            }
+        }));
+    }
+
+    @Override
+    public Stream<User> streamAll() {
+        ensureOpen();
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            // PostgreSQL only streams with a fetch size inside a transaction; the others ignore it.
+            connection.setAutoCommit(false);
+            PreparedStatement ps = connection.prepareStatement("select " + USER_COLUMNS + " from users u order by u.id");
+            ps.setFetchSize(STREAM_FETCH_SIZE);
+            ResultSet rs = ps.executeQuery();
+            Connection held = connection;
+            Spliterator<User> rows = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
+                    Spliterator.ORDERED | Spliterator.NONNULL) {
+                @Override
+                public boolean tryAdvance(Consumer<? super User> action) {
+                    try {
+                        if (!rs.next()) {
+                            return false;
+                        }
+                        action.accept(user(rs));
+                        return true;
+                    } catch (SQLException e) {
+                        throw SqlErrorTranslator.translate("streamAll", e);
+                    }
+                }
+            };
+            return StreamSupport.stream(rows, false).onClose(() -> release(held, ps, rs));
+        } catch (SQLException e) {
+            release(connection, null, null);
+            throw SqlErrorTranslator.translate("streamAll", e);
+        }
+    }
+
+    @Override
+    public User changeEmail(long id, long expectedVersion, String newEmail) {
+        String email = Validation.email("newEmail", newEmail);
+        ensureOpen();
+        return inTransaction("changeEmail", c -> {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update users set email = ?, version = version + 1 where id = ? and version = ?")) {
+                ps.setString(1, email);
+                ps.setLong(2, id);
+                ps.setLong(3, expectedVersion);
+                updated = ps.executeUpdate();
+            }
+            if (updated == 0) {
+                // Only on failure: tell a stale version from a missing user.
+                boolean exists = queryOne(c, "select " + USER_COLUMNS + " from users u where u.id = ?",
+                        ps -> ps.setLong(1, id)).isPresent();
+                throw exists ? new StaleUserException(id, expectedVersion, null) : UserNotFoundException.forId(id);
+            }
+            return queryOne(c, "select " + USER_COLUMNS + " from users u where u.id = ?", ps -> ps.setLong(1, id))
+                    .orElseThrow();
+        });
+    }
+
+    @Override
+    public boolean delete(long id) {
+        ensureOpen();
+        // One statement: the purchases go by the foreign key's ON DELETE CASCADE, never loaded.
+        return withConnection("delete", c -> {
+            try (PreparedStatement ps = c.prepareStatement("delete from users where id = ?")) {
+                ps.setLong(1, id);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public Purchase addPurchase(long userId, NewPurchase purchase) {
+        Validation.require("purchase", purchase);
+        ensureOpen();
+        try {
+            return withConnection("addPurchase", c -> {
+                long id = purchaseIds.take(1, n -> nextValues(c, "purchases_seq", n))[0];
+                try (PreparedStatement ps = c.prepareStatement(
+                        "insert into purchases (id, user_id, amount, status, placed_at) values (?, ?, ?, ?, ?)")) {
+                    ps.setLong(1, id);
+                    ps.setLong(2, userId);
+                    ps.setBigDecimal(3, purchase.amount());
+                    ps.setString(4, purchase.status().name());
+                    ps.setObject(5, utc(purchase.placedAt()));
+                    ps.executeUpdate();
+                }
+                return purchase.toPurchase(id, userId);
+            });
+        } catch (UserNotFoundException e) {
+            // The foreign key refused the row: say which user.
+            throw new UserNotFoundException("no user with id " + userId, e.getCause());
+        }
+    }
+
+    @Override
+    public Optional<UserWithPurchases> findWithPurchases(long userId) {
+        ensureOpen();
+        // One statement: the user joined to its purchases, folded below.
+        List<UserWithPurchases> found = withConnection("findWithPurchases", c -> queryWithPurchases(c,
+                "select " + USER_COLUMNS + ", " + PURCHASE_COLUMNS
+                        + " from users u left join purchases p on p.user_id = u.id"
+                        + " where u.id = ? order by p.placed_at, p.id",
+                ps -> ps.setLong(1, userId)));
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
+        Validation.pageNumber("pageNumber", pageNumber);
+        Validation.pageSize("pageSize", pageSize);
+        ensureOpen();
+        // One statement: the page of users as a derived table, joined to their purchases.
+        return withConnection("pageWithPurchases", c -> queryWithPurchases(c,
+                "select " + USER_COLUMNS + ", " + PURCHASE_COLUMNS
+                        + " from (select * from users order by username limit ? offset ?) u"
+                        + " left join purchases p on p.user_id = u.id"
+                        + " order by u.username, p.placed_at, p.id",
+                ps -> {
+                    ps.setInt(1, pageSize);
+                    ps.setLong(2, Page.offset(pageNumber, pageSize));
+                }));
+    }
+
+    @Override
+    public int cancelPurchasesPlacedBefore(Instant cutoff) {
+        Instant before = Validation.instant("cutoff", cutoff);
+        ensureOpen();
+        return withConnection("cancelPurchasesPlacedBefore", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update purchases set status = ? where status in (?, ?) and placed_at < ?")) {
+                ps.setString(1, PurchaseStatus.CANCELLED.name());
+                ps.setString(2, PurchaseStatus.NEW.name());
+                ps.setString(3, PurchaseStatus.PAID.name());
+                ps.setObject(4, utc(before));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<SpenderSummary> topSpenders(Instant since, int limit) {
+        Instant from = Validation.instant("since", since);
+        Validation.pageSize("limit", limit);
+        ensureOpen();
+        return withConnection("topSpenders", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select u.id, u.username, count(*) as purchase_count, sum(p.amount) as total"
+                            + " from purchases p join users u on u.id = p.user_id"
+                            + " where p.placed_at >= ? and p.status <> ?"
+                            + " group by u.id, u.username"
+                            + " order by total desc, u.username limit ?")) {
+                ps.setObject(1, utc(from));
+                ps.setString(2, PurchaseStatus.CANCELLED.name());
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<SpenderSummary> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        rows.add(new SpenderSummary(rs.getLong("id"), rs.getString("username"),
+                                rs.getLong("purchase_count"), rs.getBigDecimal("total")));
+                    }
+                    return rows;
+                }
+            }
+        });
+    }
+
+    @Override
+    public User mergeUsers(long keepId, long removeId) {
+        Validation.distinct("removeId", keepId, removeId);
+        ensureOpen();
+        return inTransaction("mergeUsers", c -> {
+            // 1. Both users must exist; lock them (in id order, so two merges cannot deadlock).
+            List<Long> present = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select id from users where id in (?, ?) order by id for update")) {
+                ps.setLong(1, keepId);
+                ps.setLong(2, removeId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        present.add(rs.getLong(1));
+                    }
+                }
+            }
+            for (long id : new long[] {keepId, removeId}) {
+                if (!present.contains(id)) {
+                    throw UserNotFoundException.forId(id);
+                }
+            }
+            // 2-4. Move the purchases in one statement, delete, bump the version.
+            update(c, "update purchases set user_id = ? where user_id = ?", keepId, removeId);
+            update(c, "delete from users where id = ?", removeId);
+            update(c, "update users set version = version + 1 where id = ?", keepId);
+            // 5. The kept user as it is now.
+            return queryOne(c, "select " + USER_COLUMNS + " from users u where u.id = ?", ps -> ps.setLong(1, keepId))
+                    .orElseThrow();
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    // ---- plumbing: connections, transactions, mapping ----
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Carries a {@code SQLException} out of a lambda that cannot throw it. */
+    private static final class UncheckedSql extends RuntimeException {
+        UncheckedSql(SQLException cause) {
+            super(cause);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this JdbcUserStore is closed");
+        }
+    }
+
+    /** One connection in autocommit: for a single statement, which is its own transaction. */
+    private <T> T withConnection(String operation, SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw SqlErrorTranslator.translate(operation, e);
+        } catch (UncheckedSql e) {
+            throw SqlErrorTranslator.translate(operation, (SQLException) e.getCause());
+        }
+    }
+
+    /** One connection, one transaction: committed when the work returns, rolled back on any failure. */
+    private <T> T inTransaction(String operation, SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw SqlErrorTranslator.translate(operation, e);
+        } catch (UncheckedSql e) {
+            throw SqlErrorTranslator.translate(operation, (SQLException) e.getCause());
+        }
+    }
+
+    private long[] nextValues(Connection c, String sequence, int count) {
+        try (PreparedStatement ps = c.prepareStatement(database.nextValuesSql(sequence))) {
+            ps.setInt(1, count);
+            try (ResultSet rs = ps.executeQuery()) {
+                long[] values = new long[count];
+                int i = 0;
+                while (rs.next()) {
+                    values[i++] = rs.getLong(1);
+                }
+                return values;
+            }
+        } catch (SQLException e) {
+            throw new UncheckedSql(e);
+        }
+    }
+
+    private static long countUsers(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select count(*) from users");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void update(Connection c, String sql, long... ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < ids.length; i++) {
+                ps.setLong(i + 1, ids[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static Optional<User> queryOne(Connection c, String sql, Binder binder) throws SQLException {
+        List<User> users = queryList(c, sql, binder);
+        return users.stream().findFirst();
+    }
+
+    private static List<User> queryList(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<User> users = new ArrayList<>();
+                while (rs.next()) {
+                    users.add(user(rs));
+                }
+                return users;
+            }
+        }
+    }
+
+    /** Folds joined rows (one per purchase, or one with null purchase columns) into users with purchases. */
+    private static List<UserWithPurchases> queryWithPurchases(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<UserWithPurchases> result = new ArrayList<>();
+                User current = null;
+                List<Purchase> purchases = new ArrayList<>();
+                while (rs.next()) {
+                    long id = rs.getLong("id");
+                    if (current == null || current.id() != id) {
+                        if (current != null) {
+                            result.add(new UserWithPurchases(current, purchases));
+                        }
+                        current = user(rs);
+                        purchases = new ArrayList<>();
+                    }
+                    long purchaseId = rs.getLong("p_id");
+                    if (!rs.wasNull()) {
+                        purchases.add(new Purchase(purchaseId, rs.getLong("p_user_id"), rs.getBigDecimal("p_amount"),
+                                PurchaseStatus.valueOf(rs.getString("p_status")), instant(rs, "p_placed_at")));
+                    }
+                }
+                if (current != null) {
+                    result.add(new UserWithPurchases(current, purchases));
+                }
+                return result;
+            }
+        }
+    }
+
+    private static User user(ResultSet rs) throws SQLException {
+        return new User(rs.getLong("id"), rs.getString("username"), rs.getString("email"),
+                rs.getString("display_name"), instant(rs, "created_at"), rs.getLong("version"));
+    }
+
+    /** JDBC 4.2 reads a time-zone-aware column as {@code OffsetDateTime}; never through the JVM's zone. */
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static void release(Connection connection, PreparedStatement ps, ResultSet rs) {
+        try (Connection c = connection; PreparedStatement s = ps; ResultSet r = rs) {
+            if (c != null && !c.getAutoCommit()) {
+                c.rollback(); // read only: nothing to keep, and ends the cursor's transaction
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("streamAll: could not release the connection", e);
+        }
+    }
+}
