@@ -22,11 +22,13 @@ public final class IsolatedDatabase implements AutoCloseable {
     private static final Pattern MARIADB_URL = Pattern.compile("^(jdbc:(?:mariadb|mysql)://[^/?]+/)([^?;]*)(.*)$");
 
     private final DatabaseSettings server;
+    private final DatabaseSettings isolated;
     private final String name;
     private final HikariDataSource dataSource;
 
-    private IsolatedDatabase(DatabaseSettings server, String name, HikariDataSource dataSource) {
+    private IsolatedDatabase(DatabaseSettings server, DatabaseSettings isolated, String name, HikariDataSource dataSource) {
         this.server = server;
+        this.isolated = isolated;
         this.name = name;
         this.dataSource = dataSource;
     }
@@ -50,7 +52,7 @@ public final class IsolatedDatabase implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new IsolatedDatabase(server, name, pool);
+        return new IsolatedDatabase(server, isolated, name, pool);
     }
 
     /** The pool over this database. Do not close it; {@link #close()} does. */
@@ -71,21 +73,14 @@ public final class IsolatedDatabase implements AutoCloseable {
     /** Closes the pool and drops the schema or database. */
     @Override
     public void close() {
-        if (server.database() == Database.H2) {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.execute("shutdown");
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not drop " + name, e);
-            }
-            dataSource.close();
-            return;
-        }
+        // The pool first: its connections must not outlive the database. An in-memory H2
+        // database (DB_CLOSE_DELAY=-1) survives its pool until told to shut down.
         dataSource.close();
-        execute(server, switch (server.database()) {
-            case POSTGRESQL -> "drop schema " + name + " cascade";
-            case MARIADB -> "drop database " + name;
-            case H2 -> throw new AssertionError();
-        });
+        switch (server.database()) {
+            case H2 -> execute(isolated, "shutdown");
+            case POSTGRESQL -> execute(server, "drop schema " + name + " cascade");
+            case MARIADB -> execute(server, "drop database " + name);
+        }
     }
 
     // The name is generated above from [a-z0-9_]: DDL cannot bind identifiers, and nothing here

@@ -1,0 +1,150 @@
+package dev.fourways.contract;
+
+import dev.fourways.db.Database;
+import dev.fourways.domain.NewPurchase;
+import dev.fourways.domain.NewUser;
+import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.User;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Plain JDBC on the raw pool (not through the statement counter), independent of every store:
+ * seeds rows and reads what a store wrote, so a store is never checked with its own code.
+ */
+public final class Rows {
+
+    private final DataSource dataSource;
+    private final Database database;
+
+    public Rows(DataSource dataSource, Database database) {
+        this.dataSource = dataSource;
+        this.database = database;
+    }
+
+    /** Deletes every row (purchases by cascade). */
+    public void clear() {
+        execute("delete from users");
+    }
+
+    /** Inserts a user with one value of {@code users_seq}, as a writer that takes single values would. */
+    public long insertUser(NewUser u) {
+        long id = nextValue("users_seq");
+        execute("insert into users (id, username, email, display_name, created_at, version) values (?, ?, ?, ?, ?, 0)",
+                id, u.username(), u.email(), u.displayName(), utc(u.createdAt()));
+        return id;
+    }
+
+    /** Inserts a user taking the id from the column's default, as a plain SQL client would. */
+    public long insertUserWithDefaultId(NewUser u) {
+        execute("insert into users (username, email, display_name, created_at) values (?, ?, ?, ?)",
+                u.username(), u.email(), u.displayName(), utc(u.createdAt()));
+        return user(u.username()).orElseThrow().id();
+    }
+
+    public long insertPurchase(long userId, NewPurchase p) {
+        long id = nextValue("purchases_seq");
+        execute("insert into purchases (id, user_id, amount, status, placed_at) values (?, ?, ?, ?, ?)",
+                id, userId, p.amount(), p.status().name(), utc(p.placedAt()));
+        return id;
+    }
+
+    public Optional<User> user(long id) {
+        return users("select * from users where id = ?", id).stream().findFirst();
+    }
+
+    public Optional<User> user(String username) {
+        return users("select * from users where username = ?", username).stream().findFirst();
+    }
+
+    /** Every user, by id. */
+    public List<User> users() {
+        return users("select * from users order by id");
+    }
+
+    public long userCount() {
+        return count("select count(*) from users");
+    }
+
+    public long purchaseCount() {
+        return count("select count(*) from purchases");
+    }
+
+    /** A user's purchases, by placed_at then id. */
+    public List<Purchase> purchasesOf(long userId) {
+        return query("select * from purchases where user_id = ? order by placed_at, id", rs -> new Purchase(
+                rs.getLong("id"), rs.getLong("user_id"), rs.getBigDecimal("amount"),
+                PurchaseStatus.valueOf(rs.getString("status")), instant(rs, "placed_at")), userId);
+    }
+
+    public Optional<PurchaseStatus> statusOf(long purchaseId) {
+        return query("select status from purchases where id = ?", rs -> PurchaseStatus.valueOf(rs.getString(1)),
+                purchaseId).stream().findFirst();
+    }
+
+    private List<User> users(String sql, Object... args) {
+        return query(sql, rs -> new User(rs.getLong("id"), rs.getString("username"), rs.getString("email"),
+                rs.getString("display_name"), instant(rs, "created_at"), rs.getLong("version")), args);
+    }
+
+    private long nextValue(String sequence) {
+        return query(database.nextValuesSql(sequence), rs -> rs.getLong(1), 1).get(0);
+    }
+
+    private long count(String sql) {
+        return query(sql, rs -> rs.getLong(1)).get(0);
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, RowReader<T> reader, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(reader.read(rs));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    private void execute(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

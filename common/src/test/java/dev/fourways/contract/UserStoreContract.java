@@ -1,0 +1,1102 @@
+package dev.fourways.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.fourways.UserStore;
+import dev.fourways.db.DatabaseSettings;
+import dev.fourways.db.IsolatedDatabase;
+import dev.fourways.domain.NewPurchase;
+import dev.fourways.domain.NewUser;
+import dev.fourways.domain.Page;
+import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.SpenderSummary;
+import dev.fourways.domain.User;
+import dev.fourways.domain.UserQuery;
+import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.error.DuplicateUserException;
+import dev.fourways.error.StaleUserException;
+import dev.fourways.error.StoreException;
+import dev.fourways.error.UserNotFoundException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The whole {@link UserStore} contract, as one abstract suite every style runs.
+ *
+ * <h2>Plugging a style in</h2>
+ * Extend this class and implement {@link #createStore(DataSource)}, nothing else:
+ * <pre>{@code
+ * class JdbiUserStoreTest extends UserStoreContract {
+ *     @Override
+ *     protected UserStore createStore(DataSource dataSource) {
+ *         return new JdbiUserStoreProvider().open(dataSource);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <h2>What the suite does around each test</h2>
+ * <ul>
+ *   <li>Per test class: a fresh, uniquely named database ({@link IsolatedDatabase}: H2 in memory
+ *       by default, or a new schema or database on the server named by {@code -Dfourways.db}),
+ *       migrated with the shared schema, and one store opened over a datasource-proxy wrapper of
+ *       its pool. The proxy counts round trips ({@link StatementCounter}) and can make a statement
+ *       fail ({@link FaultInjector}).</li>
+ *   <li>Per test: every row deleted first, so no test depends on another's data or on id values;
+ *       afterwards, no connection may be left checked out of the pool.</li>
+ *   <li>Writes are checked with plain JDBC ({@link Rows}), never with the store under test. Reads
+ *       after writes go to the database: a store must not answer from a cache that outlives a call.</li>
+ *   <li>The JVM runs with a non-UTC default time zone (the parent POM sets one) so that any
+ *       conversion through it shows up as a wrong {@code Instant}.</li>
+ * </ul>
+ * Failure messages state the contract, so a failing test says what the store owes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class UserStoreContract {
+
+    /** A fixed instant with microseconds, to check that nothing rounds or shifts them. */
+    protected static final Instant T0 = Instant.parse("2024-03-01T10:15:30.123456Z");
+
+    private IsolatedDatabase database;
+    private final StatementCounter statements = new StatementCounter();
+    private final FaultInjector faults = new FaultInjector();
+    private DataSource proxied;
+    private UserStore store;
+    private Rows rows;
+
+    /**
+     * Opens the store under test.
+     *
+     * @param dataSource a pool on a freshly migrated database, wrapped to count statements; the
+     *                   store must not close it
+     * @return a new store; the suite closes it after the class
+     */
+    protected abstract UserStore createStore(DataSource dataSource);
+
+    @BeforeAll
+    void openDatabaseAndStore() {
+        assertThat(ZoneId.systemDefault().getRules().getOffset(T0))
+                .as("the contract suite must run with a non-UTC default time zone (the parent POM sets "
+                        + "-Duser.timezone) so that time-zone conversion bugs show")
+                .isNotEqualTo(ZoneOffset.UTC);
+        database = IsolatedDatabase.create(DatabaseSettings.fromSystemProperties(), "contract");
+        proxied = ProxyDataSourceBuilder.create("contract", database.dataSource())
+                .listener(faults)
+                .listener(statements)
+                .build();
+        rows = new Rows(database.dataSource(), database.database());
+        store = createStore(proxied);
+    }
+
+    @AfterAll
+    void closeStoreAndDatabase() {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            if (database != null) {
+                database.close();
+            }
+        }
+    }
+
+    @BeforeEach
+    void startEmpty() {
+        faults.disarm();
+        rows.clear();
+        statements.reset();
+    }
+
+    @AfterEach
+    void leaveNoConnectionCheckedOut() throws InterruptedException {
+        HikariDataSource pool = database.dataSource();
+        // A connection handed back by another thread (the concurrency tests) may take a moment.
+        for (int i = 0; i < 50 && pool.getHikariPoolMXBean().getActiveConnections() > 0; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(pool.getHikariPoolMXBean().getActiveConnections())
+                .as("every call must return its connection to the pool (streams: when closed)")
+                .isZero();
+    }
+
+    // ---- helpers ----
+
+    protected UserStore store() {
+        return store;
+    }
+
+    protected Rows rows() {
+        return rows;
+    }
+
+    protected static NewUser newUser(String username) {
+        return new NewUser(username, username + "@example.com", null, null);
+    }
+
+    protected static NewUser newUser(String username, Instant createdAt) {
+        return new NewUser(username, username + "@example.com", null, createdAt);
+    }
+
+    protected static NewPurchase purchase(String amount, PurchaseStatus status, Instant placedAt) {
+        return new NewPurchase(new BigDecimal(amount), status, placedAt);
+    }
+
+    /** Runs a call and checks that it sent at most {@code budget} statements. */
+    protected <T> T withinBudget(String operation, int budget, Supplier<T> call) {
+        statements.reset();
+        T result = call.get();
+        int used = statements.count();
+        assertThat(used)
+                .as("%s must take at most %d round trip(s); it sent %d:%n%s", operation, budget, used, statements.describe())
+                .isLessThanOrEqualTo(budget);
+        return result;
+    }
+
+    /** Checks that a call is refused with an IllegalArgumentException naming the field, before any SQL. */
+    protected void rejectsBeforeAnySql(String field, ThrowingCallable call) {
+        statements.reset();
+        assertThatThrownBy(call)
+                .as("invalid input must raise IllegalArgumentException naming '%s'", field)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(field);
+        assertThat(statements.count()).as("no SQL may be sent for invalid input, but it sent:%n%s", statements.describe())
+                .isZero();
+    }
+
+    private long seedUser(String username) {
+        return rows.insertUser(newUser(username));
+    }
+
+    private List<Long> seedUsers(String... usernames) {
+        return Stream.of(usernames).map(this::seedUser).toList();
+    }
+
+    // ---- the contract ----
+
+    @Nested
+    class Create {
+
+        @Test
+        void returnsTheStoredUserWithANewIdAndVersionZero() {
+            User created = store.create(new NewUser("Alice", "Alice@Example.com", "Alice A.", T0));
+
+            assertThat(created.id()).as("create must return the new id").isPositive();
+            assertThat(created.version()).as("a new user is at version 0").isZero();
+            assertThat(rows.user(created.id())).as("create must write the row it returns").contains(created);
+            assertThat(created).isEqualTo(new User(created.id(), "alice", "alice@example.com", "Alice A.", T0, 0));
+        }
+
+        @Test
+        void keepsTheTimestampToTheMicrosecondWhateverTheJvmZone() {
+            Instant withNanos = T0.plusNanos(789);
+
+            User created = store.create(newUser("micro", withNanos));
+
+            assertThat(rows.user(created.id()).orElseThrow().createdAt())
+                    .as("createdAt must be stored as the same UTC instant, truncated to the microsecond")
+                    .isEqualTo(T0);
+        }
+
+        @Test
+        void setsCreatedAtToNowWhenItIsMissing() {
+            Instant before = Instant.now().minusMillis(1);
+            User created = store.create(NewUser.of("now", "now@example.com"));
+            Instant after = Instant.now().plusMillis(1);
+
+            assertThat(rows.user(created.id()).orElseThrow().createdAt()).isBetween(before, after);
+        }
+
+        @Test
+        void storesUnicodeExactlyIncludingFourByteCharacters() {
+            String name = "Zoë 🦊 日本語 e\u0301 " + "😀".repeat(80);
+
+            User created = store.create(new NewUser("unicode", "u@example.com", name, T0));
+
+            assertThat(rows.user(created.id()).orElseThrow().displayName())
+                    .as("a display name of up to 100 code points must come back exactly")
+                    .isEqualTo(name);
+        }
+
+        @Test
+        void storesSqlInjectionTextLiterally() {
+            String hostile = "Robert'); drop table users; -- \" ` \\ %_";
+
+            User created = store.create(new NewUser("bobby", "o'brien@example.com", hostile, T0));
+
+            assertThat(rows.user(created.id()).orElseThrow())
+                    .extracting(User::displayName, User::email)
+                    .containsExactly(hostile, "o'brien@example.com");
+            assertThat(rows.userCount()).isEqualTo(1);
+        }
+
+        @Test
+        void refusesATakenUsernameWhateverItsCase() {
+            seedUser("taken");
+
+            assertThatThrownBy(() -> store.create(new NewUser("TAKEN", "other@example.com", null, T0)))
+                    .as("a username taken in another case must raise DuplicateUserException(USERNAME)")
+                    .isInstanceOfSatisfying(DuplicateUserException.class,
+                            e -> assertThat(e.field()).isEqualTo(DuplicateUserException.Field.USERNAME));
+            assertThat(rows.userCount()).isEqualTo(1);
+        }
+
+        @Test
+        void refusesATakenEmailWhateverItsCase() {
+            seedUser("first");
+
+            assertThatThrownBy(() -> store.create(new NewUser("second", "FIRST@example.com", null, T0)))
+                    .as("an e-mail taken in another case must raise DuplicateUserException(EMAIL)")
+                    .isInstanceOfSatisfying(DuplicateUserException.class,
+                            e -> assertThat(e.field()).isEqualTo(DuplicateUserException.Field.EMAIL));
+            assertThat(rows.userCount()).isEqualTo(1);
+        }
+
+        @Test
+        void refusesNullBeforeAnySql() {
+            rejectsBeforeAnySql("user", () -> store.create(null));
+        }
+
+        @Test
+        void neverCollidesWithIdsTakenByOtherWriters() {
+            // Writers that take one sequence value (the column default) and this store's own
+            // allocation must never hand out the same id.
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                ids.add(rows.insertUserWithDefaultId(newUser("plain" + i)));
+                ids.add(store.create(newUser("store" + i)).id());
+            }
+
+            assertThat(ids).as("ids must be unique across writers").doesNotHaveDuplicates();
+            assertThat(rows.userCount()).isEqualTo(120);
+        }
+    }
+
+    @Nested
+    class CreateAll {
+
+        @Test
+        void returnsTheUsersInInputOrderWithTheirIds() {
+            List<NewUser> input = List.of(newUser("zed", T0), newUser("amy", T0), newUser("kim", T0));
+
+            List<User> created = store.createAll(input);
+
+            assertThat(created).extracting(User::username).as("results come back in input order")
+                    .containsExactly("zed", "amy", "kim");
+            assertThat(created).extracting(User::id).doesNotHaveDuplicates();
+            assertThat(rows.users()).as("every returned user must be stored as returned")
+                    .containsExactlyInAnyOrderElementsOf(created);
+        }
+
+        @Test
+        void writesNothingAndSendsNothingForAnEmptyList() {
+            List<User> created = withinBudget("createAll(empty)", 0, () -> store.createAll(List.of()));
+
+            assertThat(created).isEmpty();
+        }
+
+        @Test
+        void writesNothingWhenTwoUsersInTheBatchClash() {
+            List<NewUser> input = List.of(newUser("one"), newUser("two"), new NewUser("ONE", "x@example.com", null, null));
+
+            assertThatThrownBy(() -> store.createAll(input))
+                    .as("a duplicate within the batch must raise DuplicateUserException")
+                    .isInstanceOf(DuplicateUserException.class);
+            assertThat(rows.userCount()).as("createAll is all or nothing").isZero();
+        }
+
+        @Test
+        void writesNothingWhenOneUserClashesWithAStoredOne() {
+            seedUser("stored");
+            List<NewUser> input = IntStream.range(0, 120).mapToObj(i -> newUser("new" + i)).toList();
+            List<NewUser> withClash = new ArrayList<>(input);
+            withClash.add(77, new NewUser("other", "stored@example.com", null, null));
+
+            assertThatThrownBy(() -> store.createAll(withClash)).isInstanceOfSatisfying(DuplicateUserException.class,
+                    e -> assertThat(e.field()).isEqualTo(DuplicateUserException.Field.EMAIL));
+            assertThat(rows.userCount()).as("createAll is all or nothing").isEqualTo(1);
+        }
+
+        @Test
+        void insertsAThousandUsersInAtMostFiftyRoundTrips() {
+            List<NewUser> input = IntStream.range(0, 1000).mapToObj(i -> newUser("bulk" + i, T0)).toList();
+
+            List<User> created = withinBudget("createAll(1,000 users)", 50, () -> store.createAll(input));
+
+            assertThat(created).hasSize(1000).extracting(User::id).doesNotHaveDuplicates();
+            assertThat(rows.userCount()).isEqualTo(1000);
+            assertThat(rows.user("bulk999")).contains(created.get(999));
+        }
+
+        @Test
+        void refusesANullElementBeforeAnySql() {
+            List<NewUser> input = new ArrayList<>(List.of(newUser("fine")));
+            input.add(null);
+
+            rejectsBeforeAnySql("users[1]", () -> store.createAll(input));
+            rejectsBeforeAnySql("users", () -> store.createAll(null));
+        }
+    }
+
+    @Nested
+    class FindById {
+
+        @Test
+        void findsTheUserInOneStatement() {
+            long id = rows.insertUser(new NewUser("finder", "finder@example.com", "F", T0));
+
+            Optional<User> found = withinBudget("findById", 1, () -> store.findById(id));
+
+            assertThat(found).contains(new User(id, "finder", "finder@example.com", "F", T0, 0));
+        }
+
+        @Test
+        void returnsEmptyForAnUnknownId() {
+            assertThat(store.findById(Long.MAX_VALUE)).as("findById of an unknown id is empty, not an error").isEmpty();
+        }
+    }
+
+    @Nested
+    class FindByUsername {
+
+        @Test
+        void findsTheUserWhateverTheCaseInOneStatement() {
+            long id = seedUser("mixedcase");
+
+            Optional<User> found = withinBudget("findByUsername", 1, () -> store.findByUsername("MixedCase"));
+
+            assertThat(found).map(User::id).contains(id);
+        }
+
+        @Test
+        void returnsEmptyForAnUnknownUsername() {
+            seedUser("someone");
+
+            assertThat(store.findByUsername("nobody")).isEmpty();
+        }
+
+        @Test
+        void refusesSomethingThatCannotBeAUsernameBeforeAnySql() {
+            rejectsBeforeAnySql("username", () -> store.findByUsername("x' or '1'='1"));
+            rejectsBeforeAnySql("username", () -> store.findByUsername(null));
+        }
+    }
+
+    @Nested
+    class Count {
+
+        @Test
+        void countsEveryUserInOneStatement() {
+            seedUsers("a1a", "b2b", "c3c");
+
+            long count = withinBudget("count", 1, store::count);
+
+            assertThat(count).isEqualTo(3);
+        }
+
+        @Test
+        void isZeroWhenThereAreNoUsers() {
+            assertThat(store.count()).isZero();
+        }
+    }
+
+    @Nested
+    class PageOfUsers {
+
+        @Test
+        void ordersByUsernameByCodePointOnEveryDatabase() {
+            // Locale collations put 'a_b' after 'abc' and ignore punctuation; code point order does not.
+            seedUsers("abc", "a_b", "a-b", "a.b", "a0b", "zzz", "b_a", "aab");
+
+            Page<User> page = store.page(0, 10);
+
+            assertThat(page.items()).extracting(User::username)
+                    .as("page must order by username in code point order")
+                    .containsExactly("a-b", "a.b", "a0b", "a_b", "aab", "abc", "b_a", "zzz");
+        }
+
+        @Test
+        void returnsThePageAskedForWithTheTotal() {
+            IntStream.range(0, 25).forEach(i -> seedUser("user%02d".formatted(i)));
+
+            Page<User> page = store.page(1, 10);
+
+            assertThat(page.items()).extracting(User::username)
+                    .containsExactly(IntStream.range(10, 20).mapToObj(i -> "user%02d".formatted(i)).toArray(String[]::new));
+            assertThat(page.pageNumber()).isEqualTo(1);
+            assertThat(page.pageSize()).isEqualTo(10);
+            assertThat(page.totalItems()).isEqualTo(25);
+            assertThat(page.totalPages()).isEqualTo(3);
+            assertThat(store.page(2, 10).items()).hasSize(5);
+        }
+
+        @Test
+        void isEmptyPastTheLastPage() {
+            seedUsers("only", "two");
+
+            Page<User> page = store.page(5, 10);
+
+            assertThat(page.items()).isEmpty();
+            assertThat(page.totalItems()).isEqualTo(2);
+        }
+
+        @Test
+        void refusesBadPageArgumentsBeforeAnySql() {
+            rejectsBeforeAnySql("pageNumber", () -> store.page(-1, 10));
+            rejectsBeforeAnySql("pageSize", () -> store.page(0, 0));
+            rejectsBeforeAnySql("pageSize", () -> store.page(0, 1001));
+        }
+    }
+
+    @Nested
+    class ListAfter {
+
+        @Test
+        void startsAtTheBeginningWithoutACursor() {
+            seedUsers("ccc", "aaa", "bbb");
+
+            assertThat(store.listAfter(null, 2)).extracting(User::username).containsExactly("aaa", "bbb");
+        }
+
+        @Test
+        void walksEveryUserOnceInOrderPageByPage() {
+            List<String> names = IntStream.range(0, 23).mapToObj(i -> "k%02d_x".formatted(i)).toList();
+            names.forEach(UserStoreContract.this::seedUser);
+
+            List<String> walked = new ArrayList<>();
+            String cursor = null;
+            for (List<User> page = store.listAfter(null, 5); !page.isEmpty(); page = store.listAfter(cursor, 5)) {
+                page.forEach(u -> walked.add(u.username()));
+                cursor = page.get(page.size() - 1).username();
+            }
+
+            assertThat(walked).as("keyset pagination must visit every user once, in username order")
+                    .containsExactlyElementsOf(names);
+        }
+
+        @Test
+        void continuesAfterAUsernameThatDoesNotExist() {
+            seedUsers("apple", "banana", "cherry");
+
+            assertThat(store.listAfter("b", 10)).extracting(User::username).containsExactly("banana", "cherry");
+            assertThat(store.listAfter("BANANA", 10)).as("the cursor is a username, compared lower-cased")
+                    .extracting(User::username).containsExactly("cherry");
+        }
+
+        @Test
+        void refusesABadLimitBeforeAnySql() {
+            rejectsBeforeAnySql("limit", () -> store.listAfter(null, 0));
+            rejectsBeforeAnySql("limit", () -> store.listAfter("a", 1001));
+        }
+    }
+
+    @Nested
+    class Search {
+
+        @Test
+        void withoutCriteriaReturnsEveryUserByUsername() {
+            seedUsers("bob", "amy", "cat");
+
+            assertThat(store.search(UserQuery.builder().build())).extracting(User::username)
+                    .containsExactly("amy", "bob", "cat");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"_", "a_b", "%", "a%b", "x.y", "!"})
+        void matchesPercentUnderscoreAndTheEscapeCharacterLiterally(String text) {
+            List<String> names = List.of("a_b", "axb", "aab", "x_y", "x.y", "xxy", "abc");
+            names.forEach(UserStoreContract.this::seedUser);
+
+            List<User> found = store.search(UserQuery.builder().usernameContains(text).build());
+
+            assertThat(found).extracting(User::username)
+                    .as("usernameContains('%s') must match the text literally, not as a LIKE pattern", text)
+                    .containsExactlyElementsOf(names.stream().filter(n -> n.contains(text)).sorted().toList());
+        }
+
+        @Test
+        void treatsQuotesAndSqlAsPlainText() {
+            seedUsers("quoted", "other");
+
+            assertThat(store.search(UserQuery.builder().usernameContains("' or '1'='1").build()))
+                    .as("criteria are bound values, never SQL").isEmpty();
+        }
+
+        @Test
+        void matchesUsernameCaseInsensitively() {
+            seedUsers("johnsmith", "janedoe");
+
+            assertThat(store.search(UserQuery.builder().usernameContains("SMITH").build()))
+                    .extracting(User::username).containsExactly("johnsmith");
+        }
+
+        @Test
+        void matchesTheWholeEmailDomainOnly() {
+            rows.insertUser(new NewUser("ann", "ann@shop.io", null, T0));
+            rows.insertUser(new NewUser("ben", "ben@myshop.io", null, T0));
+            rows.insertUser(new NewUser("cid", "cid@shop.io.evil", null, T0));
+
+            assertThat(store.search(UserQuery.builder().emailDomain("Shop.IO").build()))
+                    .extracting(User::username).containsExactly("ann");
+        }
+
+        @Test
+        void filtersByCreatedFromInclusiveAndCreatedToExclusive() {
+            rows.insertUser(newUser("before", T0.minusSeconds(1)));
+            rows.insertUser(newUser("atstart", T0));
+            rows.insertUser(newUser("inside", T0.plusSeconds(30)));
+            rows.insertUser(newUser("atend", T0.plusSeconds(60)));
+
+            List<User> found = store.search(UserQuery.builder().createdFrom(T0).createdTo(T0.plusSeconds(60)).build());
+
+            assertThat(found).extracting(User::username).containsExactly("atstart", "inside");
+        }
+
+        @Test
+        void filtersByMinimumNumberOfPurchasesOfAnyStatus() {
+            long none = seedUser("none");
+            long one = seedUser("one");
+            long three = seedUser("three");
+            rows.insertPurchase(one, purchase("1.00", PurchaseStatus.NEW, T0));
+            for (PurchaseStatus s : List.of(PurchaseStatus.PAID, PurchaseStatus.CANCELLED, PurchaseStatus.SHIPPED)) {
+                rows.insertPurchase(three, purchase("1.00", s, T0));
+            }
+
+            assertThat(store.search(UserQuery.builder().minPurchases(2).build())).extracting(User::id).containsExactly(three);
+            assertThat(store.search(UserQuery.builder().minPurchases(1).build())).extracting(User::id)
+                    .containsExactly(one, three).doesNotContain(none);
+        }
+
+        @Test
+        void sortsNewestFirstWithTiesByIdDescending() {
+            long a = rows.insertUser(newUser("tie_a", T0));
+            long b = rows.insertUser(newUser("tie_b", T0));
+            long old = rows.insertUser(newUser("old", T0.minusSeconds(5)));
+            long fresh = rows.insertUser(newUser("fresh", T0.plusSeconds(5)));
+
+            List<User> found = store.search(UserQuery.builder().sort(UserQuery.Sort.CREATED_DESC).build());
+
+            assertThat(found).extracting(User::id).containsExactly(fresh, Math.max(a, b), Math.min(a, b), old);
+        }
+
+        @Test
+        void combinesCriteriaAndHonoursTheLimit() {
+            for (int i = 0; i < 8; i++) {
+                long id = rows.insertUser(new NewUser("shopper" + i, "s" + i + "@shop.io", null, T0.plusSeconds(i)));
+                if (i % 2 == 0) {
+                    rows.insertPurchase(id, purchase("5.00", PurchaseStatus.PAID, T0));
+                }
+            }
+            rows.insertUser(new NewUser("shopper9", "s9@elsewhere.io", null, T0));
+
+            List<User> found = store.search(UserQuery.builder().usernameContains("shopper").emailDomain("shop.io")
+                    .minPurchases(1).sort(UserQuery.Sort.CREATED_DESC).limit(3).build());
+
+            assertThat(found).extracting(User::username).containsExactly("shopper6", "shopper4", "shopper2");
+        }
+    }
+
+    @Nested
+    class StreamAll {
+
+        @Test
+        void streamsEveryUserByIdAndReleasesTheConnectionWhenClosed() {
+            List<User> created = store.createAll(IntStream.range(0, 1234).mapToObj(i -> newUser("s%04d".formatted(i), T0)).toList());
+
+            List<User> streamed;
+            try (Stream<User> users = store.streamAll()) {
+                streamed = users.toList();
+            }
+
+            assertThat(streamed).as("streamAll returns every user, ordered by id")
+                    .containsExactlyElementsOf(created.stream().sorted(Comparator.comparingLong(User::id)).toList());
+        }
+
+        @Test
+        void releasesTheConnectionWhenClosedHalfWay() {
+            store.createAll(IntStream.range(0, 300).mapToObj(i -> newUser("h%03d".formatted(i))).toList());
+
+            try (Stream<User> users = store.streamAll()) {
+                assertThat(users.limit(10).count()).isEqualTo(10);
+            }
+            // leaveNoConnectionCheckedOut() checks the pool after the test.
+        }
+
+        @Test
+        void isEmptyWhenThereAreNoUsers() {
+            try (Stream<User> users = store.streamAll()) {
+                assertThat(users).isEmpty();
+            }
+        }
+    }
+
+    @Nested
+    class ChangeEmail {
+
+        @Test
+        void changesTheEmailAndBumpsTheVersionInAtMostTwoStatements() {
+            long id = rows.insertUser(new NewUser("changer", "old@example.com", "C", T0));
+
+            User changed = withinBudget("changeEmail", 2, () -> store.changeEmail(id, 0, "New@Example.com"));
+
+            User expected = new User(id, "changer", "new@example.com", "C", T0, 1);
+            assertThat(changed).isEqualTo(expected);
+            assertThat(rows.user(id)).as("the change must be committed").contains(expected);
+            assertThat(store.changeEmail(id, 1, "newer@example.com").version()).isEqualTo(2);
+        }
+
+        @Test
+        void refusesAStaleVersionAndChangesNothing() {
+            long id = seedUser("stale");
+            store.changeEmail(id, 0, "first@example.com");
+
+            assertThatThrownBy(() -> store.changeEmail(id, 0, "second@example.com"))
+                    .as("changeEmail with a version that moved on must raise StaleUserException")
+                    .isInstanceOf(StaleUserException.class);
+            assertThat(rows.user(id).orElseThrow()).extracting(User::email, User::version)
+                    .containsExactly("first@example.com", 1L);
+        }
+
+        @Test
+        void refusesAnUnknownUser() {
+            assertThatThrownBy(() -> store.changeEmail(Long.MAX_VALUE, 0, "ghost@example.com"))
+                    .as("changeEmail of a missing user must raise UserNotFoundException")
+                    .isInstanceOf(UserNotFoundException.class);
+        }
+
+        @Test
+        void refusesAnEmailThatIsTaken() {
+            seedUser("holder");
+            long id = seedUser("wanter");
+
+            assertThatThrownBy(() -> store.changeEmail(id, 0, "HOLDER@example.com"))
+                    .isInstanceOfSatisfying(DuplicateUserException.class,
+                            e -> assertThat(e.field()).isEqualTo(DuplicateUserException.Field.EMAIL));
+            assertThat(rows.user(id).orElseThrow().version()).isZero();
+        }
+
+        @Test
+        void refusesAnInvalidEmailBeforeAnySql() {
+            long id = seedUser("valid");
+
+            rejectsBeforeAnySql("newEmail", () -> store.changeEmail(id, 0, "not-an-email"));
+            rejectsBeforeAnySql("newEmail", () -> store.changeEmail(id, 0, null));
+        }
+
+        @Test
+        @Timeout(30)
+        void letsExactlyOneOfTwoConcurrentChangesWithTheSameVersionWin() throws Exception {
+            long id = seedUser("contended");
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<User>> results = new ArrayList<>();
+                for (String email : List.of("left@example.com", "right@example.com")) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return store.changeEmail(id, 0, email);
+                    }));
+                }
+                start.countDown();
+                int won = 0;
+                int stale = 0;
+                for (Future<User> result : results) {
+                    try {
+                        result.get(20, TimeUnit.SECONDS);
+                        won++;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertThat(e.getCause()).as("the loser must see StaleUserException").isInstanceOf(StaleUserException.class);
+                        stale++;
+                    }
+                }
+                assertThat(won).as("exactly one of two changes with the same version wins").isEqualTo(1);
+                assertThat(stale).isEqualTo(1);
+                assertThat(rows.user(id).orElseThrow().version()).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Nested
+    class Delete {
+
+        @Test
+        void deletesTheUserAndTheirPurchasesByCascadeInAtMostTwoStatements() {
+            long id = seedUser("leaver");
+            long stays = seedUser("stayer");
+            for (int i = 0; i < 30; i++) {
+                rows.insertPurchase(id, purchase("2.50", PurchaseStatus.PAID, T0.plusSeconds(i)));
+            }
+            rows.insertPurchase(stays, purchase("1.00", PurchaseStatus.NEW, T0));
+
+            boolean deleted = withinBudget("delete (purchases by cascade, never loaded)", 2, () -> store.delete(id));
+
+            assertThat(deleted).isTrue();
+            assertThat(rows.user(id)).isEmpty();
+            assertThat(rows.purchasesOf(id)).as("the database's cascade removes the purchases").isEmpty();
+            assertThat(rows.purchaseCount()).isEqualTo(1);
+        }
+
+        @Test
+        void returnsFalseForAnUnknownUser() {
+            seedUser("present");
+
+            assertThat(store.delete(Long.MAX_VALUE)).isFalse();
+            assertThat(rows.userCount()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class AddPurchase {
+
+        @Test
+        void storesThePurchaseWithScaleTwoAndTheExactInstant() {
+            long id = seedUser("buyer");
+
+            Purchase added = store.addPurchase(id, purchase("12.5", PurchaseStatus.PAID, T0.plusNanos(999)));
+
+            assertThat(added.amount()).isEqualTo(new BigDecimal("12.50"));
+            assertThat(rows.purchasesOf(id)).as("addPurchase must write the purchase it returns")
+                    .containsExactly(new Purchase(added.id(), id, new BigDecimal("12.50"), PurchaseStatus.PAID, T0));
+        }
+
+        @Test
+        void refusesAnUnknownUserAndWritesNothing() {
+            assertThatThrownBy(() -> store.addPurchase(Long.MAX_VALUE, purchase("1.00", PurchaseStatus.NEW, T0)))
+                    .as("addPurchase for a missing user must raise UserNotFoundException")
+                    .isInstanceOf(UserNotFoundException.class);
+            assertThat(rows.purchaseCount()).isZero();
+        }
+
+        @Test
+        void refusesNullBeforeAnySql() {
+            long id = seedUser("nulls");
+
+            rejectsBeforeAnySql("purchase", () -> store.addPurchase(id, null));
+        }
+    }
+
+    @Nested
+    class FindWithPurchases {
+
+        @Test
+        void returnsThePurchasesByPlacedAtThenIdInAtMostTwoStatements() {
+            long id = seedUser("collector");
+            long late = rows.insertPurchase(id, purchase("3.00", PurchaseStatus.NEW, T0.plusSeconds(60)));
+            long tieA = rows.insertPurchase(id, purchase("1.00", PurchaseStatus.PAID, T0));
+            long tieB = rows.insertPurchase(id, purchase("2.00", PurchaseStatus.CANCELLED, T0));
+            long early = rows.insertPurchase(id, purchase("0.01", PurchaseStatus.SHIPPED, T0.minusSeconds(60)));
+            for (int i = 0; i < 25; i++) {
+                rows.insertPurchase(id, purchase("9.99", PurchaseStatus.NEW, T0.plusSeconds(120 + i)));
+            }
+            rows.insertPurchase(seedUser("bystander"), purchase("5.00", PurchaseStatus.NEW, T0));
+
+            UserWithPurchases found = withinBudget("findWithPurchases", 2, () -> store.findWithPurchases(id)).orElseThrow();
+
+            assertThat(found.user()).isEqualTo(rows.user(id).orElseThrow());
+            assertThat(found.purchases()).as("purchases ordered by placedAt, then id")
+                    .isEqualTo(rows.purchasesOf(id))
+                    .extracting(Purchase::id).startsWith(early, tieA, tieB, late).hasSize(29);
+        }
+
+        @Test
+        void returnsAnEmptyListForAUserWithoutPurchases() {
+            long id = seedUser("frugal");
+
+            assertThat(store.findWithPurchases(id)).hasValueSatisfying(u -> assertThat(u.purchases()).isEmpty());
+        }
+
+        @Test
+        void returnsEmptyForAnUnknownUser() {
+            assertThat(store.findWithPurchases(Long.MAX_VALUE)).isEmpty();
+        }
+    }
+
+    @Nested
+    class PageWithPurchases {
+
+        @Test
+        void returnsThePageInPageOrderWithEachUsersPurchasesInAtMostTwoStatements() {
+            for (int i = 0; i < 30; i++) {
+                long id = seedUser("p%02d".formatted(29 - i));
+                for (int j = 0; j < i % 4; j++) {
+                    rows.insertPurchase(id, purchase("1.%02d".formatted(j), PurchaseStatus.PAID, T0.minusSeconds(j)));
+                }
+            }
+
+            List<UserWithPurchases> page = withinBudget("pageWithPurchases(20)", 2, () -> store.pageWithPurchases(0, 20));
+
+            assertThat(page).extracting(u -> u.user().username())
+                    .as("pageWithPurchases uses the order of page()")
+                    .containsExactlyElementsOf(store.page(0, 20).items().stream().map(User::username).toList());
+            for (UserWithPurchases u : page) {
+                assertThat(u.purchases()).as("purchases of %s", u.user().username())
+                        .isEqualTo(rows.purchasesOf(u.user().id()));
+            }
+            assertThat(store.pageWithPurchases(1, 20)).hasSize(10);
+        }
+
+        @Test
+        void isEmptyPastTheLastPage() {
+            seedUser("lonely");
+
+            assertThat(store.pageWithPurchases(3, 20)).isEmpty();
+        }
+
+        @Test
+        void refusesBadPageArgumentsBeforeAnySql() {
+            rejectsBeforeAnySql("pageNumber", () -> store.pageWithPurchases(-1, 20));
+            rejectsBeforeAnySql("pageSize", () -> store.pageWithPurchases(0, 0));
+        }
+    }
+
+    @Nested
+    class CancelPurchasesPlacedBefore {
+
+        @Test
+        void cancelsOnlyNewAndPaidPurchasesBeforeTheCutoffInOneStatement() {
+            long id = seedUser("canceller");
+            long oldNew = rows.insertPurchase(id, purchase("1.00", PurchaseStatus.NEW, T0.minusSeconds(10)));
+            long oldPaid = rows.insertPurchase(id, purchase("1.00", PurchaseStatus.PAID, T0.minusNanos(1000)));
+            long oldShipped = rows.insertPurchase(id, purchase("1.00", PurchaseStatus.SHIPPED, T0.minusSeconds(10)));
+            long atCutoff = rows.insertPurchase(id, purchase("1.00", PurchaseStatus.NEW, T0));
+            long later = rows.insertPurchase(id, purchase("1.00", PurchaseStatus.PAID, T0.plusSeconds(10)));
+
+            int cancelled = withinBudget("cancelPurchasesPlacedBefore", 1, () -> store.cancelPurchasesPlacedBefore(T0));
+
+            assertThat(cancelled).isEqualTo(2);
+            assertThat(rows.statusOf(oldNew)).contains(PurchaseStatus.CANCELLED);
+            assertThat(rows.statusOf(oldPaid)).contains(PurchaseStatus.CANCELLED);
+            assertThat(rows.statusOf(oldShipped)).as("shipped purchases stay").contains(PurchaseStatus.SHIPPED);
+            assertThat(rows.statusOf(atCutoff)).as("the cutoff is exclusive").contains(PurchaseStatus.NEW);
+            assertThat(rows.statusOf(later)).contains(PurchaseStatus.PAID);
+        }
+
+        @Test
+        void returnsZeroWhenNothingQualifies() {
+            assertThat(store.cancelPurchasesPlacedBefore(T0)).isZero();
+        }
+    }
+
+    @Nested
+    class TopSpenders {
+
+        @Test
+        void sumsPurchasesSinceTheCutoffThatAreNotCancelledInOneStatement() {
+            long big = seedUser("big");
+            long tieB = seedUser("tie_b");
+            long tieA = seedUser("tie_a");
+            long onlyOld = seedUser("onlyold");
+            long onlyCancelled = seedUser("onlycancelled");
+            rows.insertPurchase(big, purchase("100.00", PurchaseStatus.PAID, T0));
+            rows.insertPurchase(big, purchase("0.50", PurchaseStatus.NEW, T0.plusSeconds(5)));
+            rows.insertPurchase(big, purchase("999.00", PurchaseStatus.CANCELLED, T0));
+            rows.insertPurchase(tieB, purchase("50.00", PurchaseStatus.SHIPPED, T0));
+            rows.insertPurchase(tieA, purchase("25.00", PurchaseStatus.PAID, T0));
+            rows.insertPurchase(tieA, purchase("25.00", PurchaseStatus.PAID, T0.plusSeconds(1)));
+            rows.insertPurchase(onlyOld, purchase("500.00", PurchaseStatus.PAID, T0.minusNanos(1000)));
+            rows.insertPurchase(onlyCancelled, purchase("500.00", PurchaseStatus.CANCELLED, T0));
+
+            List<SpenderSummary> top = withinBudget("topSpenders", 1, () -> store.topSpenders(T0, 10));
+
+            assertThat(top).as("total descending, then username; since inclusive; CANCELLED excluded")
+                    .containsExactly(
+                            new SpenderSummary(big, "big", 2, new BigDecimal("100.50")),
+                            new SpenderSummary(tieA, "tie_a", 2, new BigDecimal("50.00")),
+                            new SpenderSummary(tieB, "tie_b", 1, new BigDecimal("50.00")));
+        }
+
+        @Test
+        void honoursTheLimit() {
+            for (int i = 0; i < 5; i++) {
+                rows.insertPurchase(seedUser("spender" + i), purchase((i + 1) + ".00", PurchaseStatus.PAID, T0));
+            }
+
+            assertThat(store.topSpenders(T0, 2)).extracting(SpenderSummary::username).containsExactly("spender4", "spender3");
+        }
+
+        @Test
+        void refusesBadArgumentsBeforeAnySql() {
+            rejectsBeforeAnySql("since", () -> store.topSpenders(null, 10));
+            rejectsBeforeAnySql("limit", () -> store.topSpenders(T0, 0));
+        }
+    }
+
+    @Nested
+    class MergeUsers {
+
+        @Test
+        void movesThePurchasesDeletesTheOtherUserAndBumpsTheVersionInAtMostSixStatements() {
+            long keep = seedUser("keeper");
+            long remove = seedUser("removed");
+            rows.insertPurchase(keep, purchase("1.00", PurchaseStatus.NEW, T0));
+            for (int i = 0; i < 40; i++) {
+                rows.insertPurchase(remove, purchase("2.00", PurchaseStatus.PAID, T0.plusSeconds(i)));
+            }
+
+            User kept = withinBudget("mergeUsers (40 purchases moved)", 6, () -> store.mergeUsers(keep, remove));
+
+            assertThat(kept).isEqualTo(rows.user(keep).orElseThrow());
+            assertThat(kept.version()).as("the kept user's version goes up by one").isEqualTo(1);
+            assertThat(rows.user(remove)).as("the removed user is deleted").isEmpty();
+            assertThat(rows.purchasesOf(keep)).as("every purchase moves to the kept user").hasSize(41);
+            assertThat(rows.purchaseCount()).isEqualTo(41);
+        }
+
+        @ParameterizedTest(name = "when the statement matching ''{0}'' fails")
+        @ValueSource(strings = {"delete\\s+from\\s+[\\w.\"`]*users\\b", "update\\s+[\\w.\"`]*users\\b"})
+        void changesNothingWhenAStepFails(String failingStatement) {
+            long keep = seedUser("keeper");
+            long remove = seedUser("removed");
+            rows.insertPurchase(remove, purchase("2.00", PurchaseStatus.PAID, T0));
+            rows.insertPurchase(remove, purchase("3.00", PurchaseStatus.PAID, T0));
+            faults.failNext(failingStatement);
+
+            assertThatThrownBy(() -> store.mergeUsers(keep, remove))
+                    .as("a failing step must surface as a StoreException").isInstanceOf(StoreException.class);
+
+            assertThat(faults.isArmed()).as("the merge must have sent a statement matching %s", failingStatement).isFalse();
+            assertThat(rows.user(keep).orElseThrow().version()).as("mergeUsers is atomic: the version is unchanged").isZero();
+            assertThat(rows.user(remove)).as("mergeUsers is atomic: the removed user is still there").isPresent();
+            assertThat(rows.purchasesOf(remove)).as("mergeUsers is atomic: no purchase moved").hasSize(2);
+        }
+
+        @Test
+        void refusesAnUnknownUserOnEitherSideAndChangesNothing() {
+            long keep = seedUser("keeper");
+            long remove = seedUser("removed");
+            rows.insertPurchase(remove, purchase("2.00", PurchaseStatus.PAID, T0));
+
+            assertThatThrownBy(() -> store.mergeUsers(Long.MAX_VALUE, remove)).isInstanceOf(UserNotFoundException.class);
+            assertThatThrownBy(() -> store.mergeUsers(keep, Long.MAX_VALUE)).isInstanceOf(UserNotFoundException.class);
+            assertThat(rows.purchasesOf(remove)).hasSize(1);
+            assertThat(rows.userCount()).isEqualTo(2);
+            assertThat(rows.user(keep).orElseThrow().version()).isZero();
+        }
+
+        @Test
+        void refusesToMergeAUserIntoItselfBeforeAnySql() {
+            long id = seedUser("self");
+
+            rejectsBeforeAnySql("removeId", () -> store.mergeUsers(id, id));
+        }
+    }
+
+    @Nested
+    class Lifecycle {
+
+        @Test
+        void closingRefusesFurtherCallsButLeavesThePoolOpen() {
+            UserStore second = createStore(proxied);
+            long id = seedUser("survivor");
+            assertThat(second.findById(id)).isPresent();
+
+            second.close();
+            second.close();
+
+            assertThatThrownBy(() -> second.findById(id)).as("a call after close() raises IllegalStateException")
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(second::count).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> second.create(newUser("late"))).isInstanceOf(IllegalStateException.class);
+            assertThat(database.dataSource().isClosed()).as("close() must never close the caller's DataSource").isFalse();
+            assertThat(store.findById(id)).as("other stores on the same pool keep working").isPresent();
+        }
+    }
+
+    @Nested
+    class Concurrency {
+
+        @Test
+        @Timeout(60)
+        void servesEightThreadsAtOnce() throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Callable<List<Long>>> work = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int thread = t;
+                    work.add(() -> {
+                        List<Long> ids = new ArrayList<>();
+                        for (int i = 0; i < 10; i++) {
+                            User u = store.create(newUser("t%d_u%d".formatted(thread, i)));
+                            ids.add(u.id());
+                            assertThat(store.findById(u.id())).contains(u);
+                            store.addPurchase(u.id(), purchase("1.00", PurchaseStatus.NEW, T0));
+                        }
+                        store.createAll(IntStream.range(0, 20).mapToObj(i -> newUser("t%d_b%d".formatted(thread, i))).toList())
+                                .forEach(u -> ids.add(u.id()));
+                        store.changeEmail(ids.get(0), 0, "t%d@changed.io".formatted(thread));
+                        return ids;
+                    });
+                }
+                List<Long> all = new ArrayList<>();
+                for (Future<List<Long>> f : pool.invokeAll(work)) {
+                    all.addAll(f.get());
+                }
+
+                assertThat(all).hasSize(240).doesNotHaveDuplicates();
+                assertThat(rows.userCount()).isEqualTo(240);
+                assertThat(rows.purchaseCount()).isEqualTo(80);
+                assertThat(store.search(UserQuery.builder().emailDomain("changed.io").build())).hasSize(8);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Nested
+    class AgainstAModel {
+
+        /**
+         * Random operations, applied both to the store and to a trusted in-memory model; after
+         * each, the two must agree (the idea of commons-collections' AbstractMapTest).
+         */
+        @Test
+        void agreesWithAnInMemoryModelOverRandomOperations() {
+            ReferenceModel model = new ReferenceModel();
+            java.util.Random random = new java.util.Random(20261122L);
+            for (int step = 0; step < 150; step++) {
+                String description = model.applyRandom(store, random, T0.plus(Duration.ofSeconds(step)));
+                assertThat(store.count()).as("after step %d (%s): count", step, description).isEqualTo(model.count());
+            }
+            assertThat(rows.users()).as("every stored user, by id").containsExactlyElementsOf(model.usersById());
+            assertThat(store.page(0, 1000).items()).as("page(0, 1000)").containsExactlyElementsOf(model.usersByUsername());
+            for (User u : model.usersById()) {
+                assertThat(store.findWithPurchases(u.id()).orElseThrow().purchases())
+                        .as("purchases of %s", u.username()).isEqualTo(model.purchasesOf(u.id()));
+            }
+            assertThat(store.topSpenders(T0, 1000)).as("topSpenders").isEqualTo(model.topSpenders(T0));
+        }
+    }
+}
