@@ -1,0 +1,14 @@
+package dev.fourways.manual;
+
+import dev.fourways.UserStore;
+import dev.fourways.contract.UserStoreContract;
+import javax.sql.DataSource;
+
+/** The whole contract, run against the Jdbi style. */
+class JdbiUserStoreTest extends UserStoreContract {
+
+    @Override
+    protected UserStore createStore(DataSource dataSource) {
+        return new JdbiUserStoreProvider().open(dataSource);
+    }
+}
