@@ -1,0 +1,20 @@
+package dev.fourways.mapperxml;
+
+import dev.fourways.UserStore;
+import dev.fourways.UserStoreProvider;
+import javax.sql.DataSource;
+
+/** The MyBatis XML-mapper style, named {@code mybatis}. */
+public final class MyBatisUserStoreProvider implements UserStoreProvider {
+
+    @Override
+    public String name() {
+        return "mybatis";
+    }
+
+    /** Builds the store's {@code SqlSessionFactory} over the caller's pool (never closed by the store). */
+    @Override
+    public UserStore open(DataSource dataSource) {
+        return new MyBatisUserStore(dataSource);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.fourways.mapperxml;
+
+import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.SpenderSummary;
+import java.time.Instant;
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+/**
+ * The MyBatis mapper of the {@code purchases} table; its SQL and result maps live in
+ * {@code PurchaseMapper.xml} at the same package path (namespace = this interface's full name).
+ */
+public interface PurchaseMapper {
+
+    /** Takes values of {@code purchases_seq}, one row per value; SQL per database ({@code databaseId}). */
+    List<Long> nextIdBlocks(@Param("count") int count);
+
+    /** Inserts a purchase with its id already reserved. @return rows inserted */
+    int insert(Purchase purchase);
+
+    /**
+     * Sets the status of every purchase in one of {@code from} placed before {@code cutoff} to
+     * {@code to}, in one statement.
+     *
+     * @return the number of purchases changed
+     */
+    int changeStatusPlacedBefore(@Param("from") List<PurchaseStatus> from, @Param("to") PurchaseStatus to,
+                                 @Param("cutoff") Instant cutoff);
+
+    /** Moves every purchase of one user to another, in one statement. @return purchases moved */
+    int moveToUser(@Param("fromUserId") long fromUserId, @Param("toUserId") long toUserId);
+
+    /**
+     * Spending per user over purchases placed at or after {@code since} and not in status
+     * {@code excluded}, total descending then username.
+     */
+    List<SpenderSummary> topSpenders(@Param("since") Instant since, @Param("excluded") PurchaseStatus excluded,
+                                     @Param("limit") int limit);
+}
