@@ -1,0 +1,520 @@
+package dev.fourways.sqllayer;
+
+import static dev.fourways.sqllayer.generated.Keys.PURCHASES_USER_FK;
+import static dev.fourways.sqllayer.generated.Sequences.PURCHASES_SEQ;
+import static dev.fourways.sqllayer.generated.Sequences.USERS_SEQ;
+import static dev.fourways.sqllayer.generated.Tables.PURCHASES;
+import static dev.fourways.sqllayer.generated.Tables.USERS;
+import static org.jooq.Records.mapping;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.multiset;
+import static org.jooq.impl.DSL.noCondition;
+import static org.jooq.impl.DSL.row;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.selectCount;
+import static org.jooq.impl.DSL.sum;
+
+import dev.fourways.UserStore;
+import dev.fourways.db.Database;
+import dev.fourways.db.PooledIds;
+import dev.fourways.domain.NewPurchase;
+import dev.fourways.domain.NewUser;
+import dev.fourways.domain.Page;
+import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.SpenderSummary;
+import dev.fourways.domain.User;
+import dev.fourways.domain.UserQuery;
+import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.domain.Validation;
+import dev.fourways.error.SqlErrorTranslator;
+import dev.fourways.error.StaleUserException;
+import dev.fourways.error.StoreException;
+import dev.fourways.error.UserNotFoundException;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
+import org.jooq.BatchBindStep;
+import org.jooq.Condition;
+import org.jooq.ConnectionProvider;
+import org.jooq.Cursor;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record6;
+import org.jooq.RecordMapper;
+import org.jooq.SQLDialect;
+import org.jooq.SelectField;
+import org.jooq.SelectJoinStep;
+import org.jooq.SelectSeekStep1;
+import org.jooq.Sequence;
+import org.jooq.SortField;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * The jOOQ style: every statement is written with jOOQ's DSL against the {@code Tables},
+ * {@code Keys} and {@code Sequences} generated at build time from the shared Flyway migrations
+ * (see this module's {@code pom.xml}), so a misspelt column or a wrong type is a compile error.
+ * Rows map into {@code common}'s records with {@link org.jooq.Records#mapping}, without reflection.
+ *
+ * <p>One {@link DSLContext} per store, over the caller's {@code DataSource}: jOOQ borrows a
+ * connection per statement (autocommit) and one per transaction ({@code transactionResult}).
+ * Thread-safe: the context is immutable after construction and holds no connection.
+ */
+public final class JooqUserStore implements UserStore {
+
+    /** Rows fetched per round trip by {@link #streamAll()}: large enough to amortise, small enough to stay lazy. */
+    static final int STREAM_FETCH_SIZE = 500;
+
+    /**
+     * The user's columns as a nested record mapped to {@link User}, for queries that select a user
+     * next to something else (its purchases).
+     * https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/nested-records/
+     */
+    private static final SelectField<User> USER = row(USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME,
+            USERS.CREATED_AT, USERS.VERSION).mapping(User::new);
+
+    /**
+     * A user's purchases, by placedAt then id, as one nested collection per user row: MULTISET,
+     * which jOOQ emulates with the database's JSON functions, so a page of users with all their
+     * purchases is one statement and no join has to be folded by hand.
+     * https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/multiset-value-constructor/
+     */
+    private static final Field<List<Purchase>> PURCHASES_OF_USER = multiset(
+            select(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS, PURCHASES.PLACED_AT)
+                    .from(PURCHASES)
+                    .where(PURCHASES.USER_ID.eq(USERS.ID))
+                    .orderBy(PURCHASES.PLACED_AT, PURCHASES.ID))
+            .convertFrom(purchases -> purchases.map(mapping(Purchase::new)));
+
+    private final DSLContext ctx;
+    private final PooledIds userIds = new PooledIds();
+    private final PooledIds purchaseIds = new PooledIds();
+    private volatile boolean closed;
+
+    /** @param dataSource a pool on a migrated database; never closed by this store */
+    public JooqUserStore(DataSource dataSource) {
+        Validation.require("dataSource", dataSource);
+        this.ctx = DSL.using(dataSource, dialectOf(Database.of(dataSource)), settings());
+    }
+
+    /**
+     * Settings chosen on purpose (https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/):
+     * <ul>
+     *   <li>{@code renderQuotedNames(NEVER)}: the generated names are lower case; quoted, H2 would
+     *       look for a table {@code "users"} while its unquoted DDL created {@code USERS}. Unquoted,
+     *       each database folds the name its own way and finds the table.</li>
+     *   <li>{@code renderSchema(false)}: never a {@code PUBLIC.} prefix; each test and benchmark
+     *       runs in its own schema or database, found through the connection.</li>
+     *   <li>{@code executeLogging(false)}: no {@code LoggerListener} in the execute path
+     *       (https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/settings-execute-logging/).</li>
+     *   <li>{@code fetchWarnings(false)}: no {@code Statement.getWarnings()} call after each
+     *       statement; nothing here reads warnings.</li>
+     *   <li>{@code renderFormatted(false)} (the default, said aloud): compact SQL, cheapest to render.</li>
+     * </ul>
+     */
+    static Settings settings() {
+        return new Settings()
+                .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
+                .withRenderSchema(false)
+                .withRenderCatalog(false)
+                .withRenderFormatted(false)
+                .withExecuteLogging(false)
+                .withFetchWarnings(false);
+    }
+
+    /** The jOOQ dialect for each database fourways runs on. */
+    static SQLDialect dialectOf(Database database) {
+        return switch (database) {
+            case H2 -> SQLDialect.H2;
+            case POSTGRESQL -> SQLDialect.POSTGRES;
+            case MARIADB -> SQLDialect.MARIADB;
+        };
+    }
+
+    @Override
+    public User create(NewUser user) {
+        Validation.require("user", user);
+        return call("create", () -> {
+            long id = userIds.take(1, n -> nextValues(ctx, USERS_SEQ, n))[0];
+            // version takes its column default, 0.
+            ctx.insertInto(USERS, USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT)
+                    .values(id, user.username(), user.email(), user.displayName(), user.createdAt())
+                    .execute();
+            return user.toUser(id);
+        });
+    }
+
+    @Override
+    public List<User> createAll(List<NewUser> users) {
+        Validation.require("users", users);
+        for (int i = 0; i < users.size(); i++) {
+            Validation.require("users[" + i + "]", users.get(i));
+        }
+        ensureOpen();
+        if (users.isEmpty()) {
+            return List.of();
+        }
+        // All or nothing: one transaction, its nested configuration used inside, never the outer ctx.
+        // https://www.jooq.org/doc/3.19/manual/sql-execution/transaction-management/
+        return call("createAll", () -> ctx.transactionResult(tx -> insertAll(tx.dsl(), users)));
+    }
+
+    /**
+     * Ids first (one round trip per 50 users at most, usually none), then one JDBC batch: the
+     * insert is rendered once and bound once per user.
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/batch-execution/
+     * No {@code RETURNING}: the ids are known before the insert, and MariaDB's driver returns
+     * no generated keys for a batch anyway.
+     */
+    private List<User> insertAll(DSLContext dsl, List<NewUser> users) {
+        long[] ids = userIds.take(users.size(), n -> nextValues(dsl, USERS_SEQ, n));
+        BatchBindStep batch = dsl.batch(dsl
+                .insertInto(USERS, USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT)
+                .values((Long) null, null, null, null, null));
+        List<User> created = new ArrayList<>(users.size());
+        for (int i = 0; i < users.size(); i++) {
+            NewUser u = users.get(i);
+            batch = batch.bind(ids[i], u.username(), u.email(), u.displayName(), u.createdAt());
+            created.add(u.toUser(ids[i]));
+        }
+        batch.execute();
+        return created;
+    }
+
+    @Override
+    public Optional<User> findById(long id) {
+        return call("findById", () -> selectUsers(ctx).where(USERS.ID.eq(id)).fetchOptional(mapping(User::new)));
+    }
+
+    @Override
+    public Optional<User> findByUsername(String username) {
+        String name = Validation.username("username", username);
+        return call("findByUsername",
+                () -> selectUsers(ctx).where(USERS.USERNAME.eq(name)).fetchOptional(mapping(User::new)));
+    }
+
+    @Override
+    public long count() {
+        return call("count", () -> (long) ctx.fetchCount(USERS));
+    }
+
+    @Override
+    public Page<User> page(int pageNumber, int pageSize) {
+        Validation.pageNumber("pageNumber", pageNumber);
+        Validation.pageSize("pageSize", pageSize);
+        // Two reads in one transaction, so the total and the items agree.
+        return call("page", () -> ctx.transactionResult(tx -> {
+            long total = tx.dsl().fetchCount(USERS);
+            List<User> items = selectUsers(tx.dsl())
+                    .orderBy(USERS.USERNAME)
+                    .limit(pageSize)
+                    .offset(Page.offset(pageNumber, pageSize))
+                    .fetch(mapping(User::new));
+            return new Page<>(items, pageNumber, pageSize, total);
+        }));
+    }
+
+    @Override
+    public List<User> listAfter(String afterUsername, int limit) {
+        Validation.pageSize("limit", limit);
+        // Keyset pagination: seek() renders "where username > ?" from the ORDER BY, so the cursor
+        // and the order cannot disagree. https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/select-statement/seek-clause/
+        return call("listAfter", () -> {
+            SelectSeekStep1<Record6<Long, String, String, String, Instant, Long>, String> byUsername =
+                    selectUsers(ctx).orderBy(USERS.USERNAME);
+            if (afterUsername == null) {
+                return byUsername.limit(limit).fetch(mapping(User::new));
+            }
+            return byUsername.seek(afterUsername.toLowerCase(Locale.ROOT)).limit(limit).fetch(mapping(User::new));
+        });
+    }
+
+    @Override
+    public List<User> search(UserQuery query) {
+        Validation.require("query", query);
+        return call("search", () -> selectUsers(ctx)
+                .where(criteria(query))
+                .orderBy(order(query.sort()))
+                .limit(query.limit())
+                .fetch(mapping(User::new)));
+    }
+
+    /**
+     * Only the criteria given take part: {@code noCondition()} renders nothing, and each
+     * {@code and(...)} adds one predicate. {@code contains}/{@code endsWith} escape {@code %} and
+     * {@code _} in the value (with {@code escape '!'}), so they match literally.
+     * https://www.jooq.org/doc/3.19/manual/sql-building/dynamic-sql/
+     */
+    private static Condition criteria(UserQuery query) {
+        Condition where = noCondition();
+        if (query.usernameContains() != null) {
+            where = where.and(USERS.USERNAME.contains(query.usernameContains()));
+        }
+        if (query.emailDomain() != null) {
+            where = where.and(USERS.EMAIL.endsWith("@" + query.emailDomain()));
+        }
+        if (query.createdFrom() != null) {
+            where = where.and(USERS.CREATED_AT.ge(query.createdFrom()));
+        }
+        if (query.createdTo() != null) {
+            where = where.and(USERS.CREATED_AT.lt(query.createdTo()));
+        }
+        if (query.minPurchases() != null) {
+            where = where.and(field(selectCount().from(PURCHASES).where(PURCHASES.USER_ID.eq(USERS.ID)))
+                    .ge(query.minPurchases()));
+        }
+        return where;
+    }
+
+    private static List<SortField<?>> order(UserQuery.Sort sort) {
+        return switch (sort) {
+            case USERNAME_ASC -> List.of(USERS.USERNAME.asc(), USERS.ID.asc());
+            case CREATED_DESC -> List.of(USERS.CREATED_AT.desc(), USERS.ID.desc());
+        };
+    }
+
+    /**
+     * {@code fetchLazy()} keeps jOOQ's {@link Cursor} (and its JDBC ResultSet) open and reads
+     * {@value #STREAM_FETCH_SIZE} rows per round trip.
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/fetching/lazy-fetching/
+     * PostgreSQL only honours a fetch size inside a transaction, and jOOQ's transaction API ends
+     * with its lambda, so the stream borrows one connection from the context's
+     * {@link ConnectionProvider}, turns autocommit off, and gives it back when the caller closes
+     * the stream.
+     */
+    @Override
+    public Stream<User> streamAll() {
+        ensureOpen();
+        ConnectionProvider provider = ctx.configuration().connectionProvider();
+        Connection connection = provider.acquire();
+        try {
+            connection.setAutoCommit(false);
+            Cursor<Record6<Long, String, String, String, Instant, Long>> cursor =
+                    selectUsers(ctx.configuration().derive(connection).dsl())
+                            .orderBy(USERS.ID)
+                            .fetchSize(STREAM_FETCH_SIZE)
+                            .fetchLazy();
+            return StreamSupport.stream(usersOf(cursor), false)
+                    .onClose(() -> release(provider, connection, cursor));
+        } catch (SQLException e) {
+            release(provider, connection, null);
+            throw SqlErrorTranslator.translate("streamAll", e);
+        } catch (DataAccessException e) {
+            release(provider, connection, null);
+            throw translate("streamAll", e);
+        }
+    }
+
+    /** Maps the cursor's rows as they come, translating a failure mid-stream like any other. */
+    private static Spliterator<User> usersOf(Cursor<Record6<Long, String, String, String, Instant, Long>> cursor) {
+        Spliterator<Record6<Long, String, String, String, Instant, Long>> rows = cursor.spliterator();
+        RecordMapper<Record6<Long, String, String, String, Instant, Long>, User> toUser = mapping(User::new);
+        return new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
+            @Override
+            public boolean tryAdvance(Consumer<? super User> action) {
+                try {
+                    return rows.tryAdvance(r -> action.accept(toUser.map(r)));
+                } catch (DataAccessException e) {
+                    throw translate("streamAll", e);
+                }
+            }
+        };
+    }
+
+    private static void release(ConnectionProvider provider, Connection connection, Cursor<?> cursor) {
+        try {
+            if (cursor != null) {
+                cursor.close();
+            }
+            connection.rollback(); // read only: nothing to keep; ends the cursor's transaction
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw SqlErrorTranslator.translate("streamAll", e);
+        } catch (DataAccessException e) {
+            throw translate("streamAll", e);
+        } finally {
+            provider.release(connection);
+        }
+    }
+
+    /**
+     * Optimistic lock by hand: {@code execute()} returns the row count of
+     * {@code update ... where id = ? and version = ?}. jOOQ's own optimistic locking works on an
+     * {@code UpdatableRecord} it loaded ({@code executeWithOptimisticLocking}), which would cost
+     * a select before the update and ties the version to a record we never keep.
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/crud-with-updatablerecords/optimistic-locking/
+     */
+    @Override
+    public User changeEmail(long id, long expectedVersion, String newEmail) {
+        String email = Validation.email("newEmail", newEmail);
+        return call("changeEmail", () -> ctx.transactionResult(tx -> {
+            int updated = tx.dsl().update(USERS)
+                    .set(USERS.EMAIL, email)
+                    .set(USERS.VERSION, USERS.VERSION.plus(1))
+                    .where(USERS.ID.eq(id).and(USERS.VERSION.eq(expectedVersion)))
+                    .execute();
+            // The same read serves the answer and, on failure, tells a stale version from a gone user.
+            Optional<User> now = selectUsers(tx.dsl()).where(USERS.ID.eq(id)).fetchOptional(mapping(User::new));
+            if (updated == 0) {
+                throw now.isPresent() ? new StaleUserException(id, expectedVersion, null) : UserNotFoundException.forId(id);
+            }
+            return now.orElseThrow();
+        }));
+    }
+
+    @Override
+    public boolean delete(long id) {
+        // One statement: the purchases go by the foreign key's ON DELETE CASCADE, never loaded.
+        return call("delete", () -> ctx.deleteFrom(USERS).where(USERS.ID.eq(id)).execute() > 0);
+    }
+
+    @Override
+    public Purchase addPurchase(long userId, NewPurchase purchase) {
+        Validation.require("purchase", purchase);
+        try {
+            return call("addPurchase", () -> {
+                long id = purchaseIds.take(1, n -> nextValues(ctx, PURCHASES_SEQ, n))[0];
+                ctx.insertInto(PURCHASES, PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS,
+                                PURCHASES.PLACED_AT)
+                        .values(id, userId, purchase.amount(), purchase.status(), purchase.placedAt())
+                        .execute();
+                return purchase.toPurchase(id, userId);
+            });
+        } catch (UserNotFoundException e) {
+            // The foreign key refused the row: say which user.
+            throw new UserNotFoundException("no user with id " + userId, e.getCause());
+        }
+    }
+
+    @Override
+    public Optional<UserWithPurchases> findWithPurchases(long userId) {
+        return call("findWithPurchases", () -> ctx.select(USER, PURCHASES_OF_USER)
+                .from(USERS)
+                .where(USERS.ID.eq(userId))
+                .fetchOptional(mapping(UserWithPurchases::new)));
+    }
+
+    @Override
+    public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
+        Validation.pageNumber("pageNumber", pageNumber);
+        Validation.pageSize("pageSize", pageSize);
+        return call("pageWithPurchases", () -> ctx.select(USER, PURCHASES_OF_USER)
+                .from(USERS)
+                .orderBy(USERS.USERNAME)
+                .limit(pageSize)
+                .offset(Page.offset(pageNumber, pageSize))
+                .fetch(mapping(UserWithPurchases::new)));
+    }
+
+    @Override
+    public int cancelPurchasesPlacedBefore(Instant cutoff) {
+        Instant before = Validation.instant("cutoff", cutoff);
+        return call("cancelPurchasesPlacedBefore", () -> ctx.update(PURCHASES)
+                .set(PURCHASES.STATUS, PurchaseStatus.CANCELLED)
+                .where(PURCHASES.STATUS.in(PurchaseStatus.NEW, PurchaseStatus.PAID))
+                .and(PURCHASES.PLACED_AT.lt(before))
+                .execute());
+    }
+
+    @Override
+    public List<SpenderSummary> topSpenders(Instant since, int limit) {
+        Instant from = Validation.instant("since", since);
+        Validation.pageSize("limit", limit);
+        Field<BigDecimal> total = sum(PURCHASES.AMOUNT);
+        return call("topSpenders", () -> ctx.select(USERS.ID, USERS.USERNAME, DSL.count(), total)
+                .from(PURCHASES)
+                .join(USERS).onKey(PURCHASES_USER_FK)
+                .where(PURCHASES.PLACED_AT.ge(from))
+                .and(PURCHASES.STATUS.ne(PurchaseStatus.CANCELLED))
+                .groupBy(USERS.ID, USERS.USERNAME)
+                .orderBy(total.desc(), USERS.USERNAME)
+                .limit(limit)
+                // count() is an Integer field; the lambda widens it to the record's long.
+                .fetch(mapping((userId, username, purchases, sum) -> new SpenderSummary(userId, username, purchases, sum))));
+    }
+
+    @Override
+    public User mergeUsers(long keepId, long removeId) {
+        Validation.distinct("removeId", keepId, removeId);
+        return call("mergeUsers", () -> ctx.transactionResult(tx -> {
+            DSLContext dsl = tx.dsl();
+            // 1. Both users must exist; lock them (in id order, so two merges cannot deadlock).
+            List<Long> present = dsl.select(USERS.ID).from(USERS)
+                    .where(USERS.ID.in(keepId, removeId))
+                    .orderBy(USERS.ID)
+                    .forUpdate()
+                    .fetch(USERS.ID);
+            for (long id : new long[] {keepId, removeId}) {
+                if (!present.contains(id)) {
+                    throw UserNotFoundException.forId(id);
+                }
+            }
+            // 2-4. Move the purchases in one statement, delete, bump the version.
+            dsl.update(PURCHASES).set(PURCHASES.USER_ID, keepId).where(PURCHASES.USER_ID.eq(removeId)).execute();
+            dsl.deleteFrom(USERS).where(USERS.ID.eq(removeId)).execute();
+            dsl.update(USERS).set(USERS.VERSION, USERS.VERSION.plus(1)).where(USERS.ID.eq(keepId)).execute();
+            // 5. The kept user as it is now.
+            return selectUsers(dsl).where(USERS.ID.eq(keepId)).fetchSingle(mapping(User::new));
+        }));
+    }
+
+    /** Marks the store closed. The {@code DSLContext} holds no resource of its own: the caller's pool stays open. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    // ---- plumbing ----
+
+    /** The user's columns, typed: {@code mapping(User::new)} checks them against the record's constructor. */
+    private static SelectJoinStep<Record6<Long, String, String, String, Instant, Long>> selectUsers(DSLContext dsl) {
+        return dsl.select(USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT, USERS.VERSION)
+                .from(USERS);
+    }
+
+    /** {@code count} values of a sequence in one round trip; jOOQ renders each dialect's form. */
+    private static long[] nextValues(DSLContext dsl, Sequence<Long> sequence, int count) {
+        return dsl.nextvals(sequence, count).stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Runs one operation on an open store, translating jOOQ's exception into the contract's. */
+    private <T> T call(String operation, Supplier<T> work) {
+        ensureOpen();
+        try {
+            return work.get();
+        } catch (DataAccessException e) {
+            throw translate(operation, e);
+        }
+    }
+
+    /**
+     * jOOQ wraps every {@code SQLException} in an unchecked {@link DataAccessException} (its
+     * subclasses, such as {@code IntegrityConstraintViolationException}, only classify by
+     * SQLState); the shared translator reads the database's own {@code SQLException}.
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/exception-handling/
+     */
+    private static StoreException translate(String operation, DataAccessException e) {
+        return SqlErrorTranslator.translate(operation, e, e.getCause(SQLException.class));
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this JooqUserStore is closed");
+        }
+    }
+}
