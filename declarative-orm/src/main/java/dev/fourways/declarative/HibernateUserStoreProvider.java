@@ -1,0 +1,20 @@
+package dev.fourways.declarative;
+
+import dev.fourways.UserStore;
+import dev.fourways.UserStoreProvider;
+import javax.sql.DataSource;
+
+/** The Hibernate ORM / Jakarta Persistence style, named {@code hibernate}. */
+public final class HibernateUserStoreProvider implements UserStoreProvider {
+
+    @Override
+    public String name() {
+        return "hibernate";
+    }
+
+    /** Builds one {@code SessionFactory} over the caller's pool (the expensive step: do it once). */
+    @Override
+    public UserStore open(DataSource dataSource) {
+        return new HibernateUserStore(dataSource);
+    }
+}
