@@ -464,10 +464,14 @@ public final class JdbiUserStore implements UserStore {
     }
 
     /**
-     * Binds an {@code Instant} as an {@code OffsetDateTime} at UTC, which Jdbi passes to the driver
-     * with {@code setObject}. Jdbi's own {@code Instant} argument goes through
-     * {@code java.sql.Timestamp}, which drivers render in the JVM's default zone: wrong on
-     * MariaDB's zone-less {@code DATETIME(6)} whenever that zone is not UTC.
+     * An {@code Instant} as an {@code OffsetDateTime} at UTC, which Jdbi's built-in java.time
+     * support binds with {@code setObject(i, value, Types.TIMESTAMP_WITH_TIMEZONE)} (JDBC 4.2).
+     * Jdbi's built-in {@code Instant} argument binds a {@code java.sql.Timestamp} instead, which
+     * the drivers turn into wall-clock time in the JVM's default zone. Measured with
+     * {@code -Duser.timezone=Pacific/Chatham}: an {@code Instant} in the hour the clocks go back
+     * came back an hour off on H2 and MariaDB, and one before 1582 came back days off on
+     * PostgreSQL and MariaDB ({@code Timestamp} uses the Julian calendar there); as
+     * {@code OffsetDateTime} both came back exactly. https://jdbi.org/#_arguments
      */
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);

@@ -24,8 +24,10 @@ public final class UserRowMapper implements RowMapper<User> {
                 rs.getString("username"),
                 rs.getString("email"),
                 rs.getString("display_name"),
-                // JDBC 4.2 reads the time-zone-aware column as an OffsetDateTime: the JVM's default
-                // zone never takes part (Jdbi's own Instant mapper goes through getTimestamp()).
+                // JDBC 4.2 reads the column as an OffsetDateTime, with the offset the database
+                // stored (for MariaDB's zone-less DATETIME, the driver's connection time zone).
+                // Jdbi's built-in Instant mapper goes through getTimestamp(), computed in the
+                // JVM's default zone: see JdbiUserStore.utc for what that gets wrong.
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getLong("version"));
     }
