@@ -134,7 +134,9 @@ public final class JooqUserStore implements UserStore {
                 .withRenderCatalog(false)
                 .withRenderFormatted(false)
                 .withExecuteLogging(false)
-                .withFetchWarnings(false);
+                .withFetchWarnings(false)
+                .withBindOffsetDateTimeType(true)
+                .withRenderGroupConcatMaxLenSessionVariable(false);
     }
 
     /** The jOOQ dialect for each database fourways runs on. */
