@@ -98,7 +98,7 @@ public final class JdbiUserStore implements UserStore {
         // fixed fragments in Java, never from <attribute> templates. NoTemplateEngine passes SQL
         // through verbatim, skipping the default DefinedAttributeTemplateEngine's template cache
         // lookup per statement and any chance of it reading SQL text as a template.
-        // https://jdbi.org/#_templateengine
+        // https://jdbi.org/apidocs/org/jdbi/v3/core/statement/NoTemplateEngine.html
         jdbi.setTemplateEngine(new NoTemplateEngine());
     }
 
@@ -135,7 +135,8 @@ public final class JdbiUserStore implements UserStore {
                         .add();
                 created.add(u.toUser(ids[i]));
             }
-            // One JDBC batch, sent as one executeBatch: https://jdbi.org/#_prepared_batches
+            // One JDBC batch, sent with one executeBatch():
+            // https://jdbi.org/apidocs/org/jdbi/v3/core/statement/PreparedBatch.html
             batch.execute();
             return created;
         });
@@ -422,7 +423,7 @@ public final class JdbiUserStore implements UserStore {
 
     /**
      * A handle for one statement, in autocommit, closed when the callback returns.
-     * https://jdbi.org/#_jdbi
+     * https://jdbi.org/apidocs/org/jdbi/v3/core/Jdbi.html#withHandle(org.jdbi.v3.core.HandleCallback)
      */
     private <T> T withHandle(String operation, HandleCallback<T, RuntimeException> work) {
         try {
@@ -434,7 +435,7 @@ public final class JdbiUserStore implements UserStore {
 
     /**
      * A handle in a transaction: committed when the callback returns, rolled back when it throws
-     * (our own exceptions too), closed either way. https://jdbi.org/#_transactions
+     * (our own exceptions too), closed either way. https://jdbi.org/apidocs/org/jdbi/v3/core/Jdbi.html#inTransaction(org.jdbi.v3.core.HandleCallback)
      */
     private <T> T inTransaction(String operation, HandleCallback<T, RuntimeException> work) {
         try {
@@ -471,7 +472,7 @@ public final class JdbiUserStore implements UserStore {
      * {@code -Duser.timezone=Pacific/Chatham}: an {@code Instant} in the hour the clocks go back
      * came back an hour off on H2 and MariaDB, and one before 1582 came back days off on
      * PostgreSQL and MariaDB ({@code Timestamp} uses the Julian calendar there); as
-     * {@code OffsetDateTime} both came back exactly. https://jdbi.org/#_arguments
+     * {@code OffsetDateTime} both came back exactly. https://jdbi.org/apidocs/org/jdbi/v3/core/argument/package-summary.html
      */
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);

@@ -15,7 +15,7 @@ import org.jdbi.v3.core.statement.StatementContext;
  * <p>The prefix is what lets the same mapper read a joined row, where the purchase's columns are
  * aliased ({@code p.id as p_id}) so they do not clash with the user's {@code id}; the same
  * convention as Jdbi's prefixed mappers
- * (<a href="https://jdbi.org/#_joins">Jdbi docs, "Joins"</a>). The labels are built once, not per
+ * (Jdbi Developer Guide, "Joins", <a href="https://jdbi.org/">jdbi.org</a>). The labels are built once, not per
  * row. Immutable, so one instance serves every thread.
  */
 public final class PurchaseRowMapper implements RowMapper<Purchase> {

@@ -13,7 +13,7 @@ import org.jdbi.v3.core.statement.StatementContext;
  *
  * <p>Written by hand on purpose: this is the whole mapping between the table and the record, with
  * nothing inferred by reflection. Stateless, so one instance serves every thread
- * (<a href="https://jdbi.org/#_row_mappers">Jdbi docs, "Row Mappers"</a>).
+ * (<a href="https://jdbi.org/apidocs/org/jdbi/v3/core/mapper/RowMapper.html">Jdbi, {@code RowMapper}</a>).
  */
 public final class UserRowMapper implements RowMapper<User> {
 

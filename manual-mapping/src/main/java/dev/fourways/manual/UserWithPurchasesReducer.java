@@ -17,7 +17,7 @@ import org.jdbi.v3.core.result.RowView;
  * order the query returned the users.
  *
  * <p>The Jdbi way to collapse a one-to-many join
- * (<a href="https://jdbi.org/#_reducerows">Jdbi docs, "ReduceRows"</a>): a {@link RowReducer} whose
+ * (Jdbi Developer Guide, "ResultBearing.reduceRows()"; <a href="https://jdbi.org/apidocs/org/jdbi/v3/core/result/RowReducer.html">{@code RowReducer}</a>): a {@link RowReducer} whose
  * container is an insertion-ordered map keyed by user id. The user's columns are mapped once, by
  * {@link UserRowMapper}, the first time its id is seen; every row then adds its purchase, mapped
  * by {@link PurchaseRowMapper} from the {@code p_}-prefixed columns. The records are immutable, so
