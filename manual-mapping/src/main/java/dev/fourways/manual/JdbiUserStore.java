@@ -471,8 +471,11 @@ public final class JdbiUserStore implements UserStore {
      * the drivers turn into wall-clock time in the JVM's default zone. Measured with
      * {@code -Duser.timezone=Pacific/Chatham}: an {@code Instant} in the hour the clocks go back
      * came back an hour off on H2 and MariaDB, and one before 1582 came back days off on
-     * PostgreSQL and MariaDB ({@code Timestamp} uses the Julian calendar there); as
-     * {@code OffsetDateTime} both came back exactly. https://jdbi.org/apidocs/org/jdbi/v3/core/argument/package-summary.html
+     * PostgreSQL and MariaDB ({@code Timestamp} uses the Julian calendar there). As
+     * {@code OffsetDateTime} both came back exactly, except the overlap hour on MariaDB, whose
+     * driver also needs {@code preserveInstants=true} to stop converting to the JVM's zone (a
+     * pool setting in {@code common}, see README).
+     * https://jdbi.org/apidocs/org/jdbi/v3/core/argument/package-summary.html
      */
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
