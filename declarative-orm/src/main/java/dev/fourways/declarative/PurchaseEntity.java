@@ -18,10 +18,12 @@ import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.Instant;
+import org.hibernate.annotations.JdbcType;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.OnDelete;
 import org.hibernate.annotations.OnDeleteAction;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.jdbc.TimestampUtcAsOffsetDateTimeJdbcType;
 
 /**
  * The {@code purchases} table, declared. It owns the association to its user (the
@@ -60,6 +62,8 @@ public class PurchaseEntity {
     @Column(name = "status", length = 16, nullable = false)
     private PurchaseStatus status;
 
+    // Bound as an OffsetDateTime at UTC, for the reason given on UserEntity.createdAt.
+    @JdbcType(TimestampUtcAsOffsetDateTimeJdbcType.class)
     @Column(name = "placed_at", nullable = false)
     private Instant placedAt;
 

@@ -16,6 +16,8 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.hibernate.annotations.JdbcType;
+import org.hibernate.type.descriptor.jdbc.TimestampUtcAsOffsetDateTimeJdbcType;
 
 /**
  * The {@code users} table, declared: Hibernate reads these annotations once, at start-up, checks
@@ -55,8 +57,12 @@ public class UserEntity {
     @Column(name = "display_name", length = 100)
     private String displayName;
 
-    // Instant maps to a UTC timestamp (timestamp with time zone on H2 and PostgreSQL, datetime
-    // on MariaDB with the connection pinned to UTC): never through the JVM's default zone.
+    // An Instant is a UTC timestamp (timestamp with time zone on H2 and PostgreSQL, datetime(6)
+    // on MariaDB). Hibernate's MariaDB dialect binds it with setTimestamp(..., UTC calendar),
+    // and with the driver pinned to UTC the stored value came out shifted by the JVM zone's
+    // offset (caught by the contract's Pacific/Chatham run). Binding an OffsetDateTime at UTC
+    // (JDBC 4.2, as the plain-JDBC reference does) is right on all three databases.
+    @JdbcType(TimestampUtcAsOffsetDateTimeJdbcType.class)
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
