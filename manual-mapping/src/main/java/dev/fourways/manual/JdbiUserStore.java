@@ -258,10 +258,15 @@ public final class JdbiUserStore implements UserStore {
             Handle held = handle;
             return translating("streamAll", rows).onClose(() -> release("streamAll", held));
         } catch (JdbiException e) {
+            StoreException failure = translate("streamAll", e);
             if (handle != null) {
-                release("streamAll", handle);
+                try {
+                    release("streamAll", handle);
+                } catch (RuntimeException alsoFailed) {
+                    failure.addSuppressed(alsoFailed);
+                }
             }
-            throw translate("streamAll", e);
+            throw failure;
         }
     }
 
@@ -504,7 +509,8 @@ public final class JdbiUserStore implements UserStore {
     /** The same stream, raising the contract's exceptions for failures while rows are fetched. */
     private static <T> Stream<T> translating(String operation, Stream<T> rows) {
         Spliterator<T> source = rows.spliterator();
-        Spliterator<T> translated = new Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE, source.characteristics()) {
+        Spliterator<T> translated = new Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE,
+                source.characteristics() & ~(Spliterator.SIZED | Spliterator.SUBSIZED)) {
             @Override
             public boolean tryAdvance(Consumer<? super T> action) {
                 try {
