@@ -308,7 +308,10 @@ public final class MyBatisUserStore implements UserStore {
         }
     }
 
-    /** Forced: MyBatis would skip the rollback of a session it thinks clean (only selects ran). */
+    /**
+     * Forced: MyBatis skips the JDBC rollback of a session it thinks clean (only selects ran), and
+     * then only the auto-commit reset on close would end the transaction (and its row locks).
+     */
     private static void rollback(SqlSession session, RuntimeException failure) {
         try {
             session.rollback(true);
