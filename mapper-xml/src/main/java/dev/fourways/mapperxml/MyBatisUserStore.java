@@ -43,7 +43,7 @@ import org.apache.ibatis.session.SqlSessionFactory;
  * {@code PurchaseMapper.xml}; this class only opens a {@code SqlSession} per operation, calls the
  * mappers, and ends the transaction.
  *
- * <p>Sessions (<a href="https://mybatis.org/mybatis-3/java-api.html#sqlSessions">Java API,
+ * <p>Sessions (<a href="https://mybatis.org/mybatis-3/java-api.html">Java API,
  * SqlSessions</a>): a single read runs in an auto-commit session, as {@code JdbcUserStore} runs it
  * on an auto-commit connection; everything that writes, or reads more than once, runs in a
  * session that is committed when the work returns and rolled back on any failure.

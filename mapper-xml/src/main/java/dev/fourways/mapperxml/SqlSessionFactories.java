@@ -22,7 +22,7 @@ import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
  *
  * <p>The configuration is written in Java, not in a {@code mybatis-config.xml}, because its
  * {@link Environment} wraps a {@code DataSource} object the caller hands in at run time
- * (<a href="https://mybatis.org/mybatis-3/java-api.html#sqlSessionFactoryBuilder">Java API,
+ * (<a href="https://mybatis.org/mybatis-3/java-api.html">Java API,
  * SqlSessionFactoryBuilder</a>, "Configuration"). The SQL and the result maps stay in the mapper
  * XML files, which {@link Configuration#addMapper} loads from the classpath next to each
  * interface. Settings are explained where they are set

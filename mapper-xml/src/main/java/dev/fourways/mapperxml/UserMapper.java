@@ -11,7 +11,7 @@ import org.apache.ibatis.cursor.Cursor;
  * The MyBatis mapper of the {@code users} table. Its SQL and result maps live in
  * {@code UserMapper.xml} at the same package path, whose {@code namespace} is this interface's full
  * name: MyBatis binds each method to the statement of the same id
- * (<a href="https://mybatis.org/mybatis-3/java-api.html#mappers">Java API, Mappers</a>).
+ * (<a href="https://mybatis.org/mybatis-3/java-api.html">Java API, Mappers</a>).
  *
  * <p>A mapper is obtained from, and lives no longer than, one {@code SqlSession}.
  */
