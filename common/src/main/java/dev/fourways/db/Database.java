@@ -28,13 +28,16 @@ public enum Database {
             "select nextval('%s') from generate_series(1, ?)"),
 
     /**
-     * MariaDB. {@code DATETIME(6)} has no time zone, so the connection is pinned to UTC
-     * ({@code connectionTimeZone=UTC} and {@code forceConnectionTimeZoneToSession=true}, MariaDB
-     * Connector/J 3.4+) and an {@code Instant} means the same wall-clock time on every client,
-     * whatever the JVM's default zone.
+     * MariaDB. {@code DATETIME(6)} has no time zone, so the connection is pinned to UTC and an
+     * {@code Instant} is stored as its UTC wall-clock time, whatever the JVM's default zone
+     * (MariaDB Connector/J 3.4+): {@code connectionTimeZone=UTC} and
+     * {@code forceConnectionTimeZoneToSession=true} set the session's zone, and
+     * {@code preserveInstants=true} makes the driver convert {@code OffsetDateTime} and
+     * {@code Timestamp} values into that zone; without it they are written as wall-clock time of
+     * the JVM's zone, which a round trip through the same client hides.
      */
     MARIADB("mariadb", "jdbc:mariadb://127.0.0.1:3306/test", "root",
-            Map.of("connectionTimeZone", "UTC", "forceConnectionTimeZoneToSession", "true"),
+            Map.of("connectionTimeZone", "UTC", "forceConnectionTimeZoneToSession", "true", "preserveInstants", "true"),
             "with recursive n(i) as (select 1 union all select i + 1 from n where i < ?) select nextval(%s) from n");
 
     private final String id;

@@ -72,6 +72,22 @@ public final class Rows {
         return users("select * from users order by id");
     }
 
+    /**
+     * The ids of users whose {@code created_at} equals a UTC wall-clock time given as text and
+     * parsed by the database itself: catches a driver or store that writes instants through the
+     * JVM's zone (a round trip through the same client would hide it).
+     *
+     * @param utc {@code yyyy-MM-dd HH:mm:ss.SSSSSS}, in UTC
+     */
+    public List<Long> usersCreatedAtUtc(String utc) {
+        String sql = switch (database) {
+            case H2, POSTGRESQL -> "select id from users where created_at = cast(? as timestamp(6) with time zone)";
+            case MARIADB -> "select id from users where created_at = cast(? as datetime(6))";
+        };
+        String text = database == Database.MARIADB ? utc : utc + "+00:00";
+        return query(sql, rs -> rs.getLong(1), text);
+    }
+
     public long userCount() {
         return count("select count(*) from users");
     }

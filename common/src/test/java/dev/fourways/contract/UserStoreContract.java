@@ -230,6 +230,15 @@ public abstract class UserStoreContract {
         }
 
         @Test
+        void storesInstantsAsUtcThatAnyOtherClientReadsTheSame() {
+            User created = store.create(newUser("utc", T0));
+
+            assertThat(rows.usersCreatedAtUtc("2024-03-01 10:15:30.123456"))
+                    .as("the database must hold %s as that UTC time, not as wall-clock time of the JVM's zone", T0)
+                    .containsExactly(created.id());
+        }
+
+        @Test
         void setsCreatedAtToNowWhenItIsMissing() {
             Instant before = Instant.now().minusMillis(1);
             User created = store.create(NewUser.of("now", "now@example.com"));
