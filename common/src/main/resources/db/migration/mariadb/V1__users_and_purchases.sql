@@ -13,7 +13,7 @@ create table users (
     display_name varchar(100),
     created_at   datetime(6)  not null,
     version      bigint       not null default 0,
-    constraint users_pk primary key (id),
+    primary key (id), -- MariaDB ignores a name on a primary key (it is always PRIMARY)
     constraint users_username_uk unique (username),
     constraint users_email_uk unique (email)
 ) engine = InnoDB default charset = utf8mb4 collate = utf8mb4_bin;
@@ -24,7 +24,7 @@ create table purchases (
     amount    decimal(9, 2) not null,
     status    varchar(16)   not null,
     placed_at datetime(6)   not null,
-    constraint purchases_pk primary key (id),
+    primary key (id),
     constraint purchases_user_fk foreign key (user_id) references users (id) on delete cascade,
     constraint purchases_amount_ck check (amount > 0),
     constraint purchases_status_ck check (status in ('NEW', 'PAID', 'SHIPPED', 'CANCELLED'))
