@@ -1,0 +1,276 @@
+package dev.fourways.bench;
+
+import dev.fourways.UserStoreProvider;
+import dev.fourways.UserStoreProviders;
+import dev.fourways.db.DatabaseSettings;
+import dev.fourways.db.IsolatedDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The one command behind {@code ./compare}: runs the query-cost benchmarks and the start-up
+ * benchmark for every style found (or those asked for), counts statements per operation, and
+ * writes a report folder. Usage:
+ *
+ * <pre>
+ * Compare [--quick | --full | --smoke] [--store jdbc,jooq] [--bench REGEX] [--db h2|postgresql|mariadb]
+ *         [--users N] --out DIR
+ * Compare --combine RUN_DIR RUN_DIR... --out DIR     (one report, the runs side by side)
+ * </pre>
+ */
+public final class Compare {
+
+    /** How much measuring: the calibrated quick mode, a longer full mode, or a seconds-long smoke run. */
+    enum Mode { QUICK, FULL, SMOKE }
+
+    private static final String QUERY_CLASSES = "(Lookup|Listing|Graph|Write|DestructiveWrite)Benchmarks|BulkInsertBenchmark";
+
+    private Compare() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, List<String>> options = parse(args);
+        Path out = Path.of(single(options, "out", null));
+        if (options.containsKey("combine")) {
+            List<Results> runs = options.get("combine").stream().map(Path::of).map(Results::read).toList();
+            System.out.println("Report: " + Report.write(runs, out));
+            return;
+        }
+        Mode mode = options.containsKey("full") ? Mode.FULL : options.containsKey("smoke") ? Mode.SMOKE : Mode.QUICK;
+        System.out.println("Report: " + run(mode, options, out));
+    }
+
+    /** Runs everything a report needs into {@code out} and writes the report; returns REPORT.md. */
+    public static Path run(Mode mode, Map<String, List<String>> options, Path out) throws RunnerException, IOException {
+        Files.createDirectories(out);
+        String db = single(options, "db", "h2");
+        int users = Integer.parseInt(single(options, "users", mode == Mode.SMOKE ? "200" : "10000"));
+        List<String> stores = stores(options);
+        String bench = single(options, "bench", null);
+        Instant started = Instant.now();
+
+        System.out.printf("fourways compare (%s): stores %s on %s, %,d users; JMH prints each benchmark's progress and ETA.%n",
+                mode.name().toLowerCase(), stores, db, users);
+        List<Path> results = new ArrayList<>();
+        String queryInclude = "^dev\\.fourways\\.bench\\.(" + QUERY_CLASSES + ")\\.(" + (bench == null ? ".*" : bench) + ")$";
+        Path query = out.resolve("results-query.json");
+        try {
+            new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build()).run();
+            results.add(query);
+        } catch (RunnerException e) {
+            if (!String.valueOf(e.getMessage()).contains("No matching benchmarks")) {
+                throw e;
+            }
+            System.out.println("No query benchmark matches --bench " + bench);
+        }
+        if (bench == null || Pattern.compile(bench, Pattern.CASE_INSENSITIVE).matcher("startup openAndFindFirstUser").find()) {
+            Path startup = out.resolve("results-startup.json");
+            new Runner(startupOptions(mode, stores, db, out, startup)).run();
+            results.add(startup);
+        }
+        mergeResults(results, out.resolve(Results.RESULTS));
+
+        System.out.println("Counting statements per operation (datasource-proxy, outside any timing)...");
+        Map<String, Object> census = new LinkedHashMap<>();
+        census.put("database", db);
+        census.put("users", StatementCensus.USERS);
+        census.put("statements", StatementCensus.count(StoreBenchmark.settings(db), stores));
+        Files.writeString(out.resolve(Results.STATEMENTS), Json.write(census), StandardCharsets.UTF_8);
+
+        Map<String, Object> environment = environment(mode, db, users, stores, started);
+        Files.writeString(out.resolve(Results.ENVIRONMENT), Json.write(environment), StandardCharsets.UTF_8);
+        return Report.write(List.of(Results.read(out)), out);
+    }
+
+    private static ChainedOptionsBuilder queryOptions(Mode mode, String include, List<String> stores, String db, int users,
+                                                      Path result) {
+        ChainedOptionsBuilder o = common(new OptionsBuilder().include(include), stores, db)
+                .param("users", String.valueOf(users))
+                .addProfiler(GCProfiler.class)
+                .resultFormat(ResultFormatType.JSON).result(result.toString());
+        switch (mode) {
+            case FULL -> o.forks(3).measurementIterations(10);
+            case SMOKE -> o.forks(0).warmupIterations(0).measurementIterations(1)
+                    .measurementTime(TimeValue.milliseconds(20));
+            case QUICK -> { }
+        }
+        return o;
+    }
+
+    private static org.openjdk.jmh.runner.options.Options startupOptions(Mode mode, List<String> stores, String db, Path out,
+                                                                         Path result) {
+        String classesFile = out.resolve(Results.STARTUP_CLASSES).toAbsolutePath().toString();
+        // In a fork the property arrives on the command line; in-process (smoke) it is set here.
+        System.setProperty(StartupBenchmark.CLASSES_FILE_PROPERTY, classesFile);
+        ChainedOptionsBuilder o = common(new OptionsBuilder().include("^dev\\.fourways\\.bench\\.StartupBenchmark\\."), stores, db)
+                .jvmArgsPrepend(passThrough("-D" + StartupBenchmark.CLASSES_FILE_PROPERTY + "=" + classesFile))
+                .resultFormat(ResultFormatType.JSON).result(result.toString());
+        switch (mode) {
+            case FULL -> o.forks(10);
+            case SMOKE -> o.forks(0);
+            case QUICK -> { }
+        }
+        return o.build();
+    }
+
+    private static ChainedOptionsBuilder common(ChainedOptionsBuilder o, List<String> stores, String db) {
+        return o.param("store", stores.toArray(String[]::new)).param("db", db).shouldFailOnError(false)
+                .jvmArgsPrepend(passThrough());
+    }
+
+    /** The connection overrides ({@code fourways.db.url/user/password}) travel to every fork. */
+    private static String[] passThrough(String... extra) {
+        List<String> args = new ArrayList<>(List.of(extra));
+        for (String key : List.of("fourways.db.url", "fourways.db.user", "fourways.db.password", "fourways.db.poolSize")) {
+            if (System.getProperty(key) != null) {
+                args.add("-D" + key + "=" + System.getProperty(key));
+            }
+        }
+        return args.toArray(String[]::new);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void mergeResults(List<Path> files, Path merged) throws IOException {
+        List<Object> all = new ArrayList<>();
+        for (Path f : files) {
+            if (Files.exists(f)) {
+                all.addAll((List<Object>) Json.parse(Results.text(f)));
+                Files.delete(f);
+            }
+        }
+        Files.writeString(merged, Json.write(all), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> stores(Map<String, List<String>> options) {
+        List<String> found = UserStoreProviders.all().stream().map(UserStoreProvider::name).toList();
+        String asked = single(options, "store", null);
+        if (asked == null) {
+            return found;
+        }
+        List<String> stores = new ArrayList<>();
+        for (String s : asked.split(",")) {
+            if (!found.contains(s.trim())) {
+                throw new IllegalArgumentException("--store: no style named '" + s + "'; found " + found);
+            }
+            stores.add(s.trim());
+        }
+        // jdbc is the floor every ratio divides by: always measured.
+        if (!stores.contains("jdbc")) {
+            stores.add(0, "jdbc");
+        }
+        return stores;
+    }
+
+    private static Map<String, Object> environment(Mode mode, String db, int users, List<String> stores, Instant started) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("database", db);
+        env.put("database product", databaseProduct(db));
+        env.put("mode", mode.name().toLowerCase() + " (`./compare" + (mode == Mode.QUICK ? "" : " --" + mode.name().toLowerCase()) + "`)");
+        env.put("stores", String.join(", ", stores));
+        env.put("data", "%,d users × %d purchases".formatted(users, DataSet.PURCHASES_PER_USER));
+        env.put("date", DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        env.put("wall time", formatDuration(Duration.between(started, Instant.now())));
+        env.put("git commit", System.getProperty("fourways.git.commit", "unknown"));
+        env.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + " (" + System.getProperty("java.vendor") + ")");
+        env.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("memory", "%,d MB max heap in this JVM; forks run with -Xms1g -Xmx1g".formatted(Runtime.getRuntime().maxMemory() >> 20));
+        env.put("libraries", libraries());
+        return env;
+    }
+
+    private static String databaseProduct(String db) {
+        DatabaseSettings settings = StoreBenchmark.settings(db);
+        try (IsolatedDatabase database = IsolatedDatabase.create(settings, "env");
+             Connection c = database.dataSource().getConnection()) {
+            DatabaseMetaData meta = c.getMetaData();
+            return meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion() + " (driver "
+                    + meta.getDriverName() + " " + meta.getDriverVersion() + "), " + settings.url().replaceAll("\\?.*", "");
+        } catch (SQLException e) {
+            return "unknown: " + e.getMessage();
+        }
+    }
+
+    /** Versions read from the Maven metadata the shaded jar keeps for every library. */
+    private static String libraries() {
+        String[][] coordinates = {
+            {"org.hibernate.orm", "hibernate-core"}, {"org.mybatis", "mybatis"}, {"org.jdbi", "jdbi3-core"},
+            {"org.jooq", "jooq"}, {"com.zaxxer", "HikariCP"}, {"org.flywaydb", "flyway-core"},
+            {"com.h2database", "h2"}, {"org.postgresql", "postgresql"}, {"org.mariadb.jdbc", "mariadb-java-client"},
+            {"org.openjdk.jmh", "jmh-core"}, {"net.ttddyy", "datasource-proxy"}, {"org.knowm.xchart", "xchart"}};
+        List<String> found = new ArrayList<>();
+        for (String[] c : coordinates) {
+            try (InputStream in = Compare.class.getResourceAsStream("/META-INF/maven/" + c[0] + "/" + c[1] + "/pom.properties")) {
+                if (in != null) {
+                    Properties p = new Properties();
+                    p.load(in);
+                    found.add(c[1] + " " + p.getProperty("version"));
+                }
+            } catch (IOException e) {
+                found.add(c[1] + " ?");
+            }
+        }
+        return String.join(", ", found);
+    }
+
+    private static String formatDuration(Duration d) {
+        return "%d min %02d s".formatted(d.toMinutes(), d.toSecondsPart());
+    }
+
+    private static Map<String, List<String>> parse(String[] args) {
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        String key = null;
+        for (String arg : args) {
+            if (arg.startsWith("--")) {
+                key = arg.substring(2);
+                options.put(key, new ArrayList<>());
+            } else if (key != null) {
+                options.get(key).add(arg);
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "' (options start with --)");
+            }
+        }
+        List<String> known = List.of("quick", "full", "smoke", "store", "bench", "db", "users", "out", "combine");
+        options.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
+            throw new IllegalArgumentException("unknown option --" + k + "; known: --" + String.join(", --", known));
+        });
+        if (!options.containsKey("out")) {
+            throw new IllegalArgumentException("--out DIR is required");
+        }
+        return options;
+    }
+
+    private static String single(Map<String, List<String>> options, String key, String fallback) {
+        List<String> values = options.get(key);
+        if (values == null || values.isEmpty()) {
+            return fallback;
+        }
+        return values.get(0);
+    }
+}

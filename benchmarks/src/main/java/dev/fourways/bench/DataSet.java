@@ -1,0 +1,182 @@
+package dev.fourways.bench;
+
+import dev.fourways.domain.NewUser;
+import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.User;
+import dev.fourways.jdbc.JdbcUserStore;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import javax.sql.DataSource;
+
+/**
+ * The one deterministic data set every benchmark runs on: {@code users} users, each with
+ * {@value #PURCHASES_PER_USER} purchases, seeded through the plain-JDBC reference so that no style
+ * seeds its own data. The same size gives the same rows, in the same order, with the same ids
+ * (a fresh database's sequences start at the same value), on every run and every database.
+ *
+ * <p>Users: {@code user000000..}, e-mails spread over four domains, one in three without a display
+ * name, created {@value #CREATED_STEP_SECONDS} s apart from {@link #BASE}. Purchases: amounts,
+ * statuses and times from a seeded {@link Random}, placed over the two years after {@link #BASE}.
+ * Nothing is placed before {@link #BASE}: the bulk-update benchmark uses that past for its own rows.
+ */
+public final class DataSet {
+
+    /** Purchases per seeded user. */
+    public static final int PURCHASES_PER_USER = 10;
+    /** Everything seeded happens at or after this instant. */
+    public static final Instant BASE = Instant.parse("2024-01-01T00:00:00Z");
+    static final long CREATED_STEP_SECONDS = 397;
+    static final String[] DOMAINS = {"example.com", "mail.test", "post.test", "inbox.test"};
+    private static final PurchaseStatus[] STATUSES = PurchaseStatus.values();
+    private static final int CHUNK = 1000;
+
+    private final long[] userIds;
+    private final String[] usernames;
+    private final String[] emails;
+
+    private DataSet(long[] userIds, String[] usernames, String[] emails) {
+        this.userIds = userIds;
+        this.usernames = usernames;
+        this.emails = emails;
+    }
+
+    /**
+     * Seeds an empty, migrated database.
+     *
+     * @param users how many users (each gets {@value #PURCHASES_PER_USER} purchases), 1 or more
+     */
+    public static DataSet seed(DataSource dataSource, int users) {
+        if (users < 1) {
+            throw new IllegalArgumentException("users: must be 1 or more, was " + users);
+        }
+        long[] ids = new long[users];
+        String[] names = new String[users];
+        String[] emails = new String[users];
+        JdbcUserStore reference = new JdbcUserStore(dataSource);
+        for (int from = 0; from < users; from += CHUNK) {
+            List<NewUser> chunk = new ArrayList<>();
+            for (int i = from; i < Math.min(users, from + CHUNK); i++) {
+                chunk.add(newUser(i));
+            }
+            List<User> created = reference.createAll(chunk);
+            for (int i = 0; i < created.size(); i++) {
+                ids[from + i] = created.get(i).id();
+                names[from + i] = created.get(i).username();
+                emails[from + i] = created.get(i).email();
+            }
+        }
+        insertPurchases(dataSource, ids, new Random(42), BASE.plus(1, ChronoUnit.DAYS), 730L * 24 * 3600);
+        return new DataSet(ids, names, emails);
+    }
+
+    /** The seeded user number {@code i} (from 0), before it has an id. */
+    public static NewUser newUser(int i) {
+        String name = "user%06d".formatted(i);
+        String displayName = i % 3 == 0 ? null : "Nutzer Nº " + i + " – ☕";
+        return new NewUser(name, name + "@" + DOMAINS[i % DOMAINS.length], displayName,
+                BASE.plusSeconds(i * CREATED_STEP_SECONDS));
+    }
+
+    /**
+     * Gives each user {@value #PURCHASES_PER_USER} purchases, in JDBC batches, ids from the column
+     * default. Amounts, statuses and times come from {@code random}; times fall in
+     * {@code [from, from + spanSeconds)}.
+     */
+    static void insertPurchases(DataSource dataSource, long[] userIds, Random random, Instant from, long spanSeconds) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "insert into purchases (user_id, amount, status, placed_at) values (?, ?, ?, ?)")) {
+            c.setAutoCommit(false);
+            int pending = 0;
+            for (long userId : userIds) {
+                for (int j = 0; j < PURCHASES_PER_USER; j++) {
+                    ps.setLong(1, userId);
+                    ps.setBigDecimal(2, BigDecimal.valueOf(100 + random.nextInt(50_000), 2));
+                    ps.setString(3, STATUSES[random.nextInt(STATUSES.length)].name());
+                    ps.setObject(4, utc(from.plusSeconds((long) (random.nextDouble() * spanSeconds))));
+                    ps.addBatch();
+                    if (++pending == CHUNK) {
+                        ps.executeBatch();
+                        pending = 0;
+                    }
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot seed purchases: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs one statement once per row of values, as JDBC batches, in one transaction. */
+    static void batch(DataSource dataSource, String sql, List<Object[]> rows) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            c.setAutoCommit(false);
+            for (int r = 0; r < rows.size(); r++) {
+                Object[] values = rows.get(r);
+                for (int i = 0; i < values.length; i++) {
+                    ps.setObject(i + 1, values[i] instanceof Instant t ? utc(t) : values[i]);
+                }
+                ps.addBatch();
+                if ((r + 1) % CHUNK == 0 || r == rows.size() - 1) {
+                    ps.executeBatch();
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run '" + sql + "' in a batch: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs one statement with bound values, in its own transaction; returns the update count. */
+    static int execute(DataSource dataSource, String sql, Object... values) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i] instanceof Instant t ? utc(t) : values[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run '" + sql + "': " + e.getMessage(), e);
+        }
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** How many users were seeded. */
+    public int size() {
+        return userIds.length;
+    }
+
+    /** The id of seeded user {@code i}. */
+    public long id(int i) {
+        return userIds[i];
+    }
+
+    /** The highest seeded user id: every row a benchmark adds has a higher one. */
+    public long maxId() {
+        return java.util.Arrays.stream(userIds).max().orElseThrow();
+    }
+
+    /** The username of seeded user {@code i}. */
+    public String username(int i) {
+        return usernames[i];
+    }
+
+    /** The e-mail of seeded user {@code i}, as stored. */
+    public String email(int i) {
+        return emails[i];
+    }
+}

@@ -1,0 +1,128 @@
+package dev.fourways.bench;
+
+import dev.fourways.domain.NewUser;
+import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.User;
+import dev.fourways.jdbc.JdbcUserStore;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+
+/**
+ * Writes that use up what they act on: a deleted user cannot be deleted again, merged users are
+ * gone, cancelled purchases stay cancelled. They cannot run for a fixed time, so they use JMH's
+ * batch mode ({@code JMHSample_26_BatchSize}): each iteration calls the benchmark exactly
+ * {@code batchSize} times, after a setup (not measured) that creates exactly that many fresh
+ * targets, and a teardown that removes what is left. {@code @OperationsPerInvocation(BATCH)} makes
+ * JMH divide the batch's time by its size, so the score is per call like the others' (keep
+ * {@code -bs} at {@value #BATCH} when overriding the settings).
+ *
+ * <ul>
+ *   <li>{@code delete}: fresh users with 10 purchases each, deleted one per call (the cascade
+ *       deletes the purchases).</li>
+ *   <li>{@code mergeUsers}: fresh pairs of users with 10 purchases each, merged one pair per call
+ *       (10 purchases move).</li>
+ *   <li>{@code cancelPurchasesPlacedBefore}: fresh NEW purchases in one-hour windows long before
+ *       the seeded ones; each call moves the cut-off one window on, cancelling exactly 10.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OperationsPerInvocation(DestructiveWriteBenchmarks.BATCH)
+@Warmup(iterations = DestructiveWriteBenchmarks.WARMUP_BATCHES, batchSize = DestructiveWriteBenchmarks.BATCH)
+@Measurement(iterations = DestructiveWriteBenchmarks.MEASURED_BATCHES, batchSize = DestructiveWriteBenchmarks.BATCH)
+public class DestructiveWriteBenchmarks extends StoreBenchmark {
+
+    static final int BATCH = 500;
+    static final int WARMUP_BATCHES = 20;
+    static final int MEASURED_BATCHES = 10;
+    private static final Instant WINDOWS_START = DataSet.BASE.minus(3650, ChronoUnit.DAYS);
+
+    private long[] targets;
+    private int next;
+    private int iteration;
+
+    @Setup(Level.Iteration)
+    public void createTargets(BenchmarkParams benchmark, IterationParams iterationParams) {
+        int size = iterationParams.getBatchSize();
+        String name = benchmark.getBenchmark();
+        next = 0;
+        iteration++;
+        if (name.endsWith(".delete")) {
+            targets = createUsersWithPurchases(size);
+        } else if (name.endsWith(".mergeUsers")) {
+            targets = createUsersWithPurchases(2 * size);
+        } else {
+            createPurchaseWindows(size);
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void removeTargets() {
+        DataSet.execute(dataSource(), "delete from purchases where placed_at < ?", DataSet.BASE);
+        deleteAddedUsers();
+    }
+
+    /** A fresh user with 10 purchases. */
+    @Benchmark
+    public boolean delete() {
+        return userStore.delete(target(next++));
+    }
+
+    /** Two fresh users with 10 purchases each: the purchases move, one user goes. */
+    @Benchmark
+    public User mergeUsers() {
+        int pair = next++;
+        return userStore.mergeUsers(target(2 * pair), target(2 * pair + 1));
+    }
+
+    /** Cancels the 10 NEW purchases of the next one-hour window. */
+    @Benchmark
+    public int cancelPurchasesPlacedBefore() {
+        return userStore.cancelPurchasesPlacedBefore(WINDOWS_START.plus(++next, ChronoUnit.HOURS));
+    }
+
+    private long target(int i) {
+        if (i >= targets.length) {
+            throw new IllegalStateException("more calls than targets prepared for this batch: " + i);
+        }
+        return targets[i];
+    }
+
+    private long[] createUsersWithPurchases(int count) {
+        List<NewUser> fresh = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            fresh.add(NewUser.of("gone" + iteration + "_" + i, "gone" + iteration + "_" + i + "@gone.test"));
+        }
+        long[] ids = new JdbcUserStore(dataSource()).createAll(fresh).stream().mapToLong(User::id).toArray();
+        DataSet.insertPurchases(dataSource(), ids, new Random(iteration), DataSet.BASE.plus(1, ChronoUnit.DAYS),
+                365L * 24 * 3600);
+        return ids;
+    }
+
+    private void createPurchaseWindows(int windows) {
+        List<Object[]> rows = new ArrayList<>(windows * DataSet.PURCHASES_PER_USER);
+        for (int w = 0; w < windows; w++) {
+            for (int j = 0; j < DataSet.PURCHASES_PER_USER; j++) {
+                long buyer = data.id(workload.pick(w * DataSet.PURCHASES_PER_USER + j));
+                rows.add(new Object[] {buyer, new BigDecimal("9.99"), PurchaseStatus.NEW.name(),
+                        WINDOWS_START.plus(w, ChronoUnit.HOURS).plus(j, ChronoUnit.MINUTES)});
+            }
+        }
+        DataSet.batch(dataSource(), "insert into purchases (user_id, amount, status, placed_at) values (?, ?, ?, ?)", rows);
+    }
+}

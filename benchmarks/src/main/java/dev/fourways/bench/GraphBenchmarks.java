@@ -1,0 +1,29 @@
+package dev.fourways.bench;
+
+import dev.fourways.domain.SpenderSummary;
+import dev.fourways.domain.UserWithPurchases;
+import java.util.List;
+import java.util.Optional;
+import org.openjdk.jmh.annotations.Benchmark;
+
+/** Users with their purchases, and an aggregate over purchases: joins and nested mapping. */
+public class GraphBenchmarks extends StoreBenchmark {
+
+    /** A random user with their 10 purchases. */
+    @Benchmark
+    public Optional<UserWithPurchases> findWithPurchases() {
+        return workload.findWithPurchases(userStore, call++);
+    }
+
+    /** 20 users with 10 purchases each (200 purchase rows), at most two statements. */
+    @Benchmark
+    public List<UserWithPurchases> pageWithPurchases() {
+        return workload.pageWithPurchases(userStore);
+    }
+
+    /** A group-by over a year of purchases: the database does the work, the style maps 10 rows. */
+    @Benchmark
+    public List<SpenderSummary> topSpenders() {
+        return workload.topSpenders(userStore);
+    }
+}

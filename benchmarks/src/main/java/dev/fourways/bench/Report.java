@@ -1,0 +1,301 @@
+package dev.fourways.bench;
+
+import dev.fourways.bench.Results.Score;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Writes {@code REPORT.md} and its charts from one or more run folders. With several runs (H2 and
+ * PostgreSQL, say), every table puts them side by side: the same operation and style, each
+ * database's time, ratio to jdbc and added microseconds.
+ */
+final class Report {
+
+    /** The families of operations, in report order: a title, a note, and the operations. */
+    record Family(String id, String title, String note, List<String> operations) {
+    }
+
+    static final List<Family> FAMILIES = List.of(
+            new Family("lookups", "Lookups: one row",
+                    "The per-call overhead of a style: the database does almost nothing.",
+                    List.of("findById", "findByUsername", "count")),
+            new Family("listings", "Listings: many rows",
+                    "Mapping cost per row; `pageDeep` against `listAfterDeep` shows what offset paging costs "
+                            + "(both return the same 20 users, 90 % of the way through).",
+                    List.of("pageShallow", "pageDeep", "listAfterDeep", "search", "streamAll")),
+            new Family("graphs", "Users with purchases, and an aggregate",
+                    "Joins and nested mapping (a user and 10 purchases; 20 users and 200 purchases), and a "
+                            + "group-by where the database does the work.",
+                    List.of("findWithPurchases", "pageWithPurchases", "topSpenders")),
+            new Family("writes", "Writes",
+                    "`createAll` inserts 1,000 users per call. `delete`, `mergeUsers` and "
+                            + "`cancelPurchasesPlacedBefore` run in batches of fresh targets (JMH batch mode); "
+                            + "their B/op is not shown because the GC profiler would include the batch's setup.",
+                    List.of("create", "createAll", "changeEmail", "delete", "mergeUsers", "cancelPurchasesPlacedBefore")));
+
+    static final String STARTUP = "openAndFindFirstUser";
+
+    private final List<Results> runs;
+    private final Path out;
+    private final StringBuilder md = new StringBuilder();
+
+    private Report(List<Results> runs, Path out) {
+        this.runs = runs;
+        this.out = out;
+    }
+
+    /**
+     * Writes {@code REPORT.md} and the PNG charts into {@code out}.
+     *
+     * @param runs one or more runs; the first is the reference for B/op and the headline
+     * @return the report file
+     */
+    static Path write(List<Results> runs, Path out) {
+        Report report = new Report(runs, out);
+        try {
+            Files.createDirectories(out);
+            report.render();
+            Path file = out.resolve("REPORT.md");
+            Files.writeString(file, report.md, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report into " + out, e);
+        }
+    }
+
+    private void render() {
+        Results first = runs.get(0);
+        md.append("# fourways: what each data-access style costs over plain JDBC\n\n");
+        md.append(runs.size() == 1
+                ? "One run on **%s**, %s.\n\n".formatted(first.db(), first.environment().getOrDefault("mode", ""))
+                : "Runs side by side: %s.\n\n".formatted(runs.stream().map(r -> "**" + r.db() + "**")
+                        .collect(Collectors.joining(", "))));
+        md.append("""
+                How to read it: every style runs the same operation on the same seeded data (10 purchases \
+                per user), through the same HikariCP pool, in its own JVM. **µs/op** is JMH's average time \
+                per call with its 99.9 % confidence interval; **× jdbc** divides by the plain-JDBC \
+                reference (1.00 = as fast as hand-written JDBC); **+µs** is the time the style adds per \
+                call; **stmts** the round trips the database saw for one call; **B/op** the bytes the JVM \
+                allocated per call. Lower is better everywhere. A style that gave different answers \
+                from jdbc in the fairness check is not timed and is listed as missing.
+
+                """);
+        headline();
+        for (Family family : FAMILIES) {
+            familyTable(family);
+        }
+        startup();
+        charts();
+        missing();
+        environment();
+    }
+
+    private void headline() {
+        for (Results run : runs) {
+            List<String> stores = others(run);
+            if (stores.isEmpty()) {
+                continue;
+            }
+            md.append("## At a glance: × jdbc on ").append(run.db()).append("\n\n| operation | jdbc µs/op |");
+            stores.forEach(s -> md.append(' ').append(s).append(" |"));
+            md.append("\n|---|---:|").append("---:|".repeat(stores.size())).append('\n');
+            for (Family family : FAMILIES) {
+                for (String op : family.operations()) {
+                    Optional<Score> jdbc = run.find(op, "jdbc");
+                    if (jdbc.isEmpty() && stores.stream().allMatch(s -> run.find(op, s).isEmpty())) {
+                        continue;
+                    }
+                    md.append("| ").append(op).append(" | ").append(jdbc.map(s -> micros(s.micros())).orElse("–")).append(" |");
+                    for (String store : stores) {
+                        md.append(' ').append(ratio(run, op, store)).append(" |");
+                    }
+                    md.append('\n');
+                }
+            }
+            md.append('\n');
+        }
+    }
+
+    private void familyTable(Family family) {
+        Set<String> stores = allStores();
+        boolean any = runs.stream().anyMatch(r -> family.operations().stream().anyMatch(
+                op -> r.scores().stream().anyMatch(s -> s.operation().equals(op))));
+        if (!any) {
+            return;
+        }
+        md.append("## ").append(family.title()).append("\n\n").append(family.note()).append("\n\n");
+        md.append("| operation | style |");
+        for (Results run : runs) {
+            String suffix = runs.size() > 1 ? " (" + run.db() + ")" : "";
+            md.append(" µs/op").append(suffix).append(" | × jdbc").append(suffix).append(" | +µs").append(suffix).append(" |");
+        }
+        md.append(" stmts | B/op").append(runs.size() > 1 ? " (" + runs.get(0).db() + ")" : "").append(" |\n|---|---|");
+        md.append("---:|---:|---:|".repeat(runs.size())).append("---:|---:|\n");
+        for (String op : family.operations()) {
+            for (String store : stores) {
+                if (runs.stream().allMatch(r -> r.find(op, store).isEmpty() && !r.stores().contains(store))) {
+                    continue;
+                }
+                md.append("| ").append(op).append(" | ").append(store).append(" |");
+                for (Results run : runs) {
+                    Optional<Score> score = run.find(op, store);
+                    Optional<Score> jdbc = run.find(op, "jdbc");
+                    md.append(' ').append(score.map(s -> micros(s.micros()) + " ± " + micros(s.errorMicros())).orElse("not timed"))
+                            .append(" | ").append(ratio(run, op, store))
+                            .append(" | ").append(score.flatMap(s -> jdbc.map(j -> added(s.micros() - j.micros()))).orElse("–"))
+                            .append(" |");
+                }
+                md.append(' ').append(statements(op, store)).append(" | ")
+                        .append(runs.get(0).find(op, store).flatMap(Score::bytesPerOp).map(Report::bytes).orElse("–"))
+                        .append(" |\n");
+            }
+        }
+        md.append("\n![").append(family.title()).append("](").append(chartName(family.id(), runs.get(0))).append(")\n\n");
+    }
+
+    private void startup() {
+        if (runs.stream().noneMatch(r -> r.scores().stream().anyMatch(s -> s.operation().equals(STARTUP)))) {
+            return;
+        }
+        md.append("## Start-up: from nothing to the first findById\n\n")
+                .append("A fresh JVM per measurement, no warm-up, on an already migrated database with the pool ")
+                .append("open: building the style's factory or context, its mapping metadata, and the first query ")
+                .append("through cold code. **classes** is how many classes the JVM loaded meanwhile (mean over the forks).\n\n")
+                .append("| style |");
+        for (Results run : runs) {
+            String suffix = runs.size() > 1 ? " (" + run.db() + ")" : "";
+            md.append(" ms").append(suffix).append(" | classes").append(suffix).append(" |");
+        }
+        md.append("\n|---|").append("---:|---:|".repeat(runs.size())).append('\n');
+        for (String store : allStores()) {
+            md.append("| ").append(store).append(" |");
+            for (Results run : runs) {
+                Optional<Score> s = run.find(STARTUP, store);
+                List<Long> classes = run.startupClasses().getOrDefault(store, List.of());
+                md.append(' ').append(s.map(x -> millis(x.micros()) + " ± " + millis(x.errorMicros())).orElse("not timed"))
+                        .append(" | ").append(classes.isEmpty() ? "–"
+                                : String.format(Locale.ROOT, "%,d", Math.round(classes.stream().mapToLong(Long::longValue).average().orElse(0))))
+                        .append(" |");
+            }
+            md.append('\n');
+        }
+        md.append("\n![Start-up](").append(chartName("startup", runs.get(0))).append(")\n\n");
+    }
+
+    private void charts() {
+        md.append("## Charts\n\n");
+        for (Results run : runs) {
+            List<String> written = Charts.write(run, out);
+            for (String file : written) {
+                md.append("- [").append(file).append("](").append(file).append(")\n");
+            }
+            if (!others(run).isEmpty()) {
+                md.append("\n![Ratio to jdbc on ").append(run.db()).append("](").append(chartName("ratio", run)).append(")\n\n");
+            }
+        }
+        md.append('\n');
+    }
+
+    private void missing() {
+        List<String> lines = new ArrayList<>();
+        for (Results run : runs) {
+            Set<String> operations = run.scores().stream().filter(s -> !s.operation().equals(STARTUP))
+                    .map(Score::operation).collect(Collectors.toCollection(LinkedHashSet::new));
+            for (String op : operations) {
+                for (String store : run.stores()) {
+                    if (run.find(op, store).isEmpty()) {
+                        lines.add("- " + op + " / " + store + " on " + run.db()
+                                + ": no result (the trial failed: see `jmh.log` for the fairness check or the error)");
+                    }
+                }
+            }
+        }
+        if (!lines.isEmpty()) {
+            md.append("## Not timed\n\n").append(String.join("\n", lines)).append("\n\n");
+        }
+    }
+
+    private void environment() {
+        md.append("## Environment and settings\n\n");
+        for (Results run : runs) {
+            if (runs.size() > 1) {
+                md.append("### ").append(run.db()).append(" (").append(run.dir().getFileName()).append(")\n\n");
+            }
+            md.append("| | |\n|---|---|\n");
+            run.environment().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n"));
+            md.append("\nJMH settings per benchmark class:\n\n| class | settings |\n|---|---|\n");
+            Map<String, String> settings = new LinkedHashMap<>();
+            run.scores().forEach(s -> settings.putIfAbsent(s.className(), s.settings()));
+            settings.forEach((c, s) -> md.append("| ").append(c).append(" | ").append(s).append(" |\n"));
+            md.append('\n');
+        }
+        md.append("Raw data: `results.json` (JMH), `statements.json` (the census), `startup-classes.jsonl`, ")
+                .append("`environment.json`, `jmh.log` (the console output) in each run's folder.\n");
+    }
+
+    private Set<String> allStores() {
+        Set<String> stores = new LinkedHashSet<>();
+        runs.forEach(r -> stores.addAll(r.stores()));
+        runs.forEach(r -> r.scores().forEach(s -> stores.add(s.store())));
+        return stores;
+    }
+
+    private static List<String> others(Results run) {
+        return run.stores().stream().filter(s -> !s.equals("jdbc")).toList();
+    }
+
+    private String statements(String op, String store) {
+        Set<String> counts = new LinkedHashSet<>();
+        for (Results run : runs) {
+            Integer n = run.statements().getOrDefault(store, Map.of()).get(op);
+            counts.add(n == null ? "–" : String.valueOf(n));
+        }
+        return String.join(" / ", counts);
+    }
+
+    static String ratio(Results run, String op, String store) {
+        Optional<Score> s = run.find(op, store);
+        Optional<Score> jdbc = run.find(op, "jdbc");
+        if (s.isEmpty() || jdbc.isEmpty()) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.2f", s.get().micros() / jdbc.get().micros());
+    }
+
+    static String chartName(String id, Results run) {
+        return "chart-" + id + "-" + run.db() + ".png";
+    }
+
+    static String micros(double us) {
+        if (Double.isNaN(us)) {
+            return "?";
+        }
+        double a = Math.abs(us);
+        String pattern = a < 10 ? "%.2f" : a < 100 ? "%.1f" : "%,.0f";
+        return String.format(Locale.ROOT, pattern, us);
+    }
+
+    private static String added(double us) {
+        return (us >= 0 ? "+" : "") + micros(us);
+    }
+
+    private static String millis(double us) {
+        return Double.isNaN(us) ? "?" : String.format(Locale.ROOT, "%,.0f", us / 1000);
+    }
+
+    private static String bytes(double b) {
+        return String.format(Locale.ROOT, "%,.0f", b);
+    }
+}

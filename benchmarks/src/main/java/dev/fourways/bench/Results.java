@@ -1,0 +1,155 @@
+package dev.fourways.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One run's output folder, read back for the report: JMH's {@code results.json}, the statement
+ * census, the start-up class counts and the environment. Several runs (say H2 and PostgreSQL)
+ * can be read and reported side by side.
+ *
+ * @param dir         the folder
+ * @param db          the database the run used (h2, postgresql, mariadb)
+ * @param scores      every JMH result, one per benchmark and store
+ * @param statements  per store, per operation, round trips of one call
+ * @param startupClasses per store, the classes each fork loaded during start-up
+ * @param environment what the run ran on, in display order
+ */
+record Results(Path dir, String db, List<Score> scores, Map<String, Map<String, Integer>> statements,
+               Map<String, List<Long>> startupClasses, Map<String, String> environment) {
+
+    static final String RESULTS = "results.json";
+    static final String STATEMENTS = "statements.json";
+    static final String STARTUP_CLASSES = "startup-classes.jsonl";
+    static final String ENVIRONMENT = "environment.json";
+
+    /**
+     * One JMH result.
+     *
+     * @param className   the benchmark class's simple name, which names its family
+     * @param operation   the benchmark method, named after the {@code UserStore} operation
+     * @param store       the style
+     * @param micros      the score in µs per operation (ms for start-up are converted too)
+     * @param errorMicros the 99.9 % confidence half-width, NaN when JMH had too few samples
+     * @param bytesPerOp  {@code gc.alloc.rate.norm}, when measured and meaningful
+     * @param settings    the JMH settings of this benchmark, for the report
+     */
+    record Score(String className, String operation, String store, double micros, double errorMicros,
+                 Optional<Double> bytesPerOp, String settings) {
+    }
+
+    /** Reads a run folder written by {@link Compare}. */
+    @SuppressWarnings("unchecked")
+    static Results read(Path dir) {
+        Map<String, Object> env = (Map<String, Object>) Json.parse(text(dir.resolve(ENVIRONMENT)));
+        Map<String, String> environment = new LinkedHashMap<>();
+        env.forEach((k, v) -> environment.put(k, String.valueOf(v)));
+        List<Score> scores = new ArrayList<>();
+        for (Object o : (List<Object>) Json.parse(text(dir.resolve(RESULTS)))) {
+            scores.add(score((Map<String, Object>) o));
+        }
+        Map<String, Map<String, Integer>> statements = new LinkedHashMap<>();
+        Path census = dir.resolve(STATEMENTS);
+        if (Files.exists(census)) {
+            Map<String, Object> c = (Map<String, Object>) ((Map<String, Object>) Json.parse(text(census))).get("statements");
+            c.forEach((store, ops) -> {
+                Map<String, Integer> perOp = new LinkedHashMap<>();
+                ((Map<String, Object>) ops).forEach((op, n) -> perOp.put(op, ((Double) n).intValue()));
+                statements.put(store, perOp);
+            });
+        }
+        Map<String, List<Long>> classes = new LinkedHashMap<>();
+        Path startup = dir.resolve(STARTUP_CLASSES);
+        if (Files.exists(startup)) {
+            for (String line : text(startup).split("\n")) {
+                if (!line.isBlank()) {
+                    Map<String, Object> m = (Map<String, Object>) Json.parse(line);
+                    classes.computeIfAbsent((String) m.get("store"), k -> new ArrayList<>())
+                            .add(((Double) m.get("classesLoaded")).longValue());
+                }
+            }
+        }
+        return new Results(dir, environment.getOrDefault("database", "h2"), scores, statements, classes, environment);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Score score(Map<String, Object> r) {
+        String benchmark = (String) r.get("benchmark");
+        String[] parts = benchmark.split("\\.");
+        Map<String, Object> params = (Map<String, Object>) r.get("params");
+        Map<String, Object> primary = (Map<String, Object>) r.get("primaryMetric");
+        double toMicros = microsPer((String) primary.get("scoreUnit"));
+        Optional<Double> bytes = Optional.empty();
+        Map<String, Object> secondary = (Map<String, Object>) r.get("secondaryMetrics");
+        // In batch mode the GC profiler's per-op figure includes the iteration's own setup, so it
+        // is left out rather than shown wrong.
+        if (secondary != null && secondary.containsKey("gc.alloc.rate.norm") && !"ss".equals(r.get("mode"))) {
+            bytes = Optional.of(number(((Map<String, Object>) secondary.get("gc.alloc.rate.norm")).get("score")));
+        }
+        return new Score(parts[parts.length - 2], parts[parts.length - 1], (String) params.get("store"),
+                number(primary.get("score")) * toMicros, number(primary.get("scoreError")) * toMicros, bytes,
+                settings(r));
+    }
+
+    private static String settings(Map<String, Object> r) {
+        String mode = (String) r.get("mode");
+        String warmup = "ss".equals(mode) && r.get("warmupBatchSize") != null && number(r.get("warmupBatchSize")) > 1
+                ? "%d × batch of %d".formatted(count(r.get("warmupIterations")), count(r.get("warmupBatchSize")))
+                : "%d × %s".formatted(count(r.get("warmupIterations")), r.get("warmupTime"));
+        String measurement = "ss".equals(mode) && number(r.get("measurementBatchSize")) > 1
+                ? "%d × batch of %d".formatted(count(r.get("measurementIterations")), count(r.get("measurementBatchSize")))
+                : "%d × %s".formatted(count(r.get("measurementIterations")), r.get("measurementTime"));
+        return "mode " + mode + ", forks " + count(r.get("forks")) + ", warm-up " + warmup + ", measurement " + measurement;
+    }
+
+    private static long count(Object o) {
+        return (long) number(o);
+    }
+
+    private static double number(Object o) {
+        if (o instanceof Double d) {
+            return d;
+        }
+        try {
+            return Double.parseDouble(String.valueOf(o));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static double microsPer(String unit) {
+        return switch (unit) {
+            case "ns/op" -> 0.001;
+            case "us/op" -> 1;
+            case "ms/op" -> 1_000;
+            case "s/op" -> 1_000_000;
+            default -> throw new IllegalArgumentException("unexpected JMH unit " + unit + " (use a time per operation)");
+        };
+    }
+
+    static String text(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The score of one operation and store, if the run has it. */
+    Optional<Score> find(String operation, String store) {
+        return scores.stream().filter(s -> s.operation().equals(operation) && s.store().equals(store)).findFirst();
+    }
+
+    /** The stores the run covered (those it was asked to measure), jdbc first. */
+    List<String> stores() {
+        return List.of(environment.getOrDefault("stores", "jdbc").split(",\\s*"));
+    }
+}

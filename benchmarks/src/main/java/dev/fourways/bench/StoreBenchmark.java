@@ -1,0 +1,107 @@
+package dev.fourways.bench;
+
+import dev.fourways.UserStore;
+import dev.fourways.UserStoreProviders;
+import dev.fourways.db.DatabaseSettings;
+import dev.fourways.db.IsolatedDatabase;
+import dev.fourways.jdbc.JdbcUserStore;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The root of the query-cost benchmarks: the JMH settings, the parameters and the trial state
+ * (after jdbi's {@code AbstractSqlObjectBenchmark}). Subclasses hold only their benchmarks.
+ *
+ * <p>Per trial (one fork, one store, one database): a fresh isolated database, migrated and seeded
+ * with {@link DataSet} through the JDBC reference; the store opened once over the shared HikariCP
+ * pool, as an application would; the {@link FairnessCheck} against the reference. Every store gets
+ * the same pool, the same data and the same questions.
+ *
+ * <p>Warm-up: the styles with the most code on the path (Hibernate, jOOQ) need many more
+ * iterations than plain JDBC before C2 has compiled their hot paths; see the module README for the
+ * calibration behind these numbers. {@code Compare --full} raises the forks and iterations.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@State(Scope.Benchmark)
+@Warmup(iterations = StoreBenchmark.WARMUP_ITERATIONS, time = StoreBenchmark.ITERATION_MILLIS, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = StoreBenchmark.MEASUREMENT_ITERATIONS, time = StoreBenchmark.ITERATION_MILLIS, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Djava.awt.headless=true"})
+public abstract class StoreBenchmark {
+
+    static final int WARMUP_ITERATIONS = 8;
+    static final int MEASUREMENT_ITERATIONS = 5;
+    static final int ITERATION_MILLIS = 500;
+
+    /** The style, by its {@code UserStoreProvider} name. */
+    @Param({"jdbc", "hibernate", "mybatis", "jdbi", "jooq"})
+    public String store;
+
+    /** The database: {@code h2} (in memory), {@code postgresql} or {@code mariadb} (see {@code fourways.db.url}). */
+    @Param({"h2"})
+    public String db;
+
+    /** Seeded users; each has {@value DataSet#PURCHASES_PER_USER} purchases. */
+    @Param({"10000"})
+    public int users;
+
+    protected IsolatedDatabase database;
+    protected DataSet data;
+    protected Workload workload;
+    protected UserStore userStore;
+    /** Advances on every call, so reads walk the fixed sequence of random picks. */
+    protected int call;
+
+    @Setup(Level.Trial)
+    public void openStore() {
+        database = IsolatedDatabase.create(settings(db), "bench");
+        data = DataSet.seed(database.dataSource(), users);
+        workload = new Workload(data);
+        userStore = UserStoreProviders.byName(store).open(database.dataSource());
+        try (JdbcUserStore reference = new JdbcUserStore(database.dataSource())) {
+            FairnessCheck.verify(store, userStore, reference, workload);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void closeStore() {
+        if (userStore != null) {
+            userStore.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    /** The pool every store shares; for resetting data outside the measured time. */
+    protected DataSource dataSource() {
+        return database.dataSource();
+    }
+
+    /** Deletes every user (and, by cascade, purchase) a benchmark added after the seed. */
+    protected void deleteAddedUsers() {
+        DataSet.execute(dataSource(), "delete from users where id > ?", data.maxId());
+    }
+
+    /** The server named by {@code db}, with {@code fourways.db.url/user/password} from the system properties. */
+    static DatabaseSettings settings(String db) {
+        Map<String, String> properties = new HashMap<>();
+        System.getProperties().forEach((k, v) -> properties.put(String.valueOf(k), String.valueOf(v)));
+        properties.put("fourways.db", db);
+        return DatabaseSettings.from(properties);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.fourways.bench;
+
+import dev.fourways.domain.NewUser;
+import dev.fourways.domain.User;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Single-row writes that can repeat for as long as JMH likes, so they run in the same
+ * average-time mode as the reads:
+ * <ul>
+ *   <li>{@code create} adds users; they are deleted after each iteration (outside the measured
+ *       time), so every iteration starts from the seeded data.</li>
+ *   <li>{@code changeEmail} is self-cancelling: it flips a user's e-mail between two addresses, so
+ *       each call is a real change (the row is written, the version checked and bumped) and the
+ *       data never grows.</li>
+ * </ul>
+ */
+public class WriteBenchmarks extends StoreBenchmark {
+
+    private long created;
+    private long[] versions;
+    private boolean[] changed;
+    private String[] otherEmails;
+
+    @Setup(Level.Iteration)
+    public void rememberVersions() {
+        if (versions == null) {
+            versions = new long[data.size()];
+            changed = new boolean[data.size()];
+            otherEmails = new String[data.size()];
+            for (int i = 0; i < data.size(); i++) {
+                otherEmails[i] = data.username(i) + "@changed.test";
+            }
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void deleteCreatedUsers() {
+        deleteAddedUsers();
+    }
+
+    /** One new user (building the {@code NewUser}, with its validation, is part of every store's cost). */
+    @Benchmark
+    public User create() {
+        long n = created++;
+        return userStore.create(NewUser.of("new" + n, "new" + n + "@create.test"));
+    }
+
+    /** A random user's e-mail, under the optimistic lock, to a different address each time. */
+    @Benchmark
+    public User changeEmail() {
+        int i = workload.pick(call++);
+        String email = changed[i] ? data.email(i) : otherEmails[i];
+        User user = userStore.changeEmail(data.id(i), versions[i], email);
+        versions[i] = user.version();
+        changed[i] = !changed[i];
+        return user;
+    }
+}
