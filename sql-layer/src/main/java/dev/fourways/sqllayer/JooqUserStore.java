@@ -34,6 +34,8 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +50,7 @@ import javax.sql.DataSource;
 import org.jooq.BatchBindStep;
 import org.jooq.Condition;
 import org.jooq.ConnectionProvider;
+import org.jooq.Converter;
 import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -63,6 +66,7 @@ import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * The jOOQ style: every statement is written with jOOQ's DSL against the {@code Tables},
@@ -84,13 +88,32 @@ public final class JooqUserStore implements UserStore {
      * which jOOQ emulates with the database's JSON functions, so a page of users with all their
      * purchases is one statement and no join has to be folded by hand.
      * https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/multiset-value-constructor/
+     *
+     * @param placedAt how to read {@code purchases.placed_at} inside the JSON (see {@link #placedAtInJson})
      */
-    private static final Field<List<Purchase>> PURCHASES_OF_USER = multiset(
-            select(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS, PURCHASES.PLACED_AT)
-                    .from(PURCHASES)
-                    .where(PURCHASES.USER_ID.eq(USERS.ID))
-                    .orderBy(PURCHASES.PLACED_AT, PURCHASES.ID))
-            .convertFrom(purchases -> purchases.map(mapping(Purchase::new)));
+    private static Field<List<Purchase>> purchasesOfUser(Field<Instant> placedAt) {
+        return multiset(
+                select(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS, placedAt)
+                        .from(PURCHASES)
+                        .where(PURCHASES.USER_ID.eq(USERS.ID))
+                        .orderBy(PURCHASES.PLACED_AT, PURCHASES.ID))
+                .convertFrom(purchases -> purchases.map(mapping(Purchase::new)));
+    }
+
+    /**
+     * Inside MULTISET's JSON, a MariaDB {@code DATETIME(6)} arrives as a string without an offset,
+     * which jOOQ reads as the JVM's local time (wrong under {@code Pacific/Chatham}). The column
+     * holds UTC wall-clock time, so on MariaDB it is read as a {@code LocalDateTime} (coerce:
+     * no SQL change) and converted at UTC. H2 and PostgreSQL put the offset into the JSON.
+     */
+    private static Field<Instant> placedAtInJson(SQLDialect dialect) {
+        if (dialect.family() != SQLDialect.MARIADB) {
+            return PURCHASES.PLACED_AT;
+        }
+        return PURCHASES.PLACED_AT.coerce(SQLDataType.LOCALDATETIME(6).asConvertedDataType(Converter.ofNullable(
+                LocalDateTime.class, Instant.class, t -> t.toInstant(ZoneOffset.UTC),
+                i -> LocalDateTime.ofInstant(i, ZoneOffset.UTC))));
+    }
 
     /**
      * Maps a user row and its purchases. The user's columns stay flat rather than a nested
@@ -103,6 +126,7 @@ public final class JooqUserStore implements UserStore {
                     purchases));
 
     private final DSLContext ctx;
+    private final Field<List<Purchase>> purchasesOfUser;
     private final PooledIds userIds = new PooledIds();
     private final PooledIds purchaseIds = new PooledIds();
     private volatile boolean closed;
@@ -111,21 +135,34 @@ public final class JooqUserStore implements UserStore {
     public JooqUserStore(DataSource dataSource) {
         Validation.require("dataSource", dataSource);
         this.ctx = DSL.using(dataSource, dialectOf(Database.of(dataSource)), settings());
+        this.purchasesOfUser = purchasesOfUser(placedAtInJson(ctx.dialect()));
     }
 
     /**
      * Settings chosen on purpose (https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/):
      * <ul>
-     *   <li>{@code renderQuotedNames(NEVER)}: the generated names are lower case; quoted, H2 would
-     *       look for a table {@code "users"} while its unquoted DDL created {@code USERS}. Unquoted,
-     *       each database folds the name its own way and finds the table.</li>
-     *   <li>{@code renderSchema(false)}: never a {@code PUBLIC.} prefix; each test and benchmark
-     *       runs in its own schema or database, found through the connection.</li>
+     *   <li>{@code renderQuotedNames(EXPLICIT_DEFAULT_UNQUOTED)}: the generated names (made with
+     *       {@code DSL.name}) render unquoted, so each database folds {@code users} its own way
+     *       (H2's unquoted DDL created {@code USERS}; a quoted {@code "users"} would not be found).
+     *       Not {@code NEVER}: jOOQ's own synthetic aliases (nested records, {@code MULTISET})
+     *       are made with {@code DSL.quotedName} and must stay quoted.
+     *       https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/settings-name-style/</li>
+     *   <li>{@code renderSchema(false)}, {@code renderCatalog(false)}: never a {@code PUBLIC.}
+     *       prefix; each test and benchmark runs in its own schema or database, found through the
+     *       connection. (The generated code has no schema anyway: {@code unqualifiedSchema=none}.)</li>
      *   <li>{@code executeLogging(false)}: no {@code LoggerListener} in the execute path
      *       (https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/settings-execute-logging/).</li>
      *   <li>{@code fetchWarnings(false)}: no {@code Statement.getWarnings()} call after each
      *       statement; nothing here reads warnings.</li>
      *   <li>{@code renderFormatted(false)} (the default, said aloud): compact SQL, cheapest to render.</li>
+     *   <li>{@code bindOffsetDateTimeType(true)}: the {@code INSTANT} columns are bound as a JDBC
+     *       {@code OffsetDateTime} at UTC instead of jOOQ's default string form
+     *       {@code '2024-03-01 10:15:30.123456+00:00'}, which MariaDB's {@code DATETIME(6)}
+     *       refuses; the driver, pinned to UTC, stores the wall-clock time at UTC.</li>
+     *   <li>{@code renderGroupConcatMaxLenSessionVariable(false)}: on MariaDB jOOQ would prefix
+     *       each MULTISET query with {@code set @@group_concat_max_len = ...;}, a second statement
+     *       in one call that the driver refuses without {@code allowMultiQueries}. The server's
+     *       default (1 MiB of JSON per user's purchases, about 10,000 purchases) is the limit instead.</li>
      * </ul>
      */
     static Settings settings() {
@@ -489,10 +526,10 @@ public final class JooqUserStore implements UserStore {
     }
 
     /** The user's columns and their purchases, flat: see {@link #TO_USER_WITH_PURCHASES}. */
-    private static SelectJoinStep<Record7<Long, String, String, String, Instant, Long, List<Purchase>>>
+    private SelectJoinStep<Record7<Long, String, String, String, Instant, Long, List<Purchase>>>
             selectUsersWithPurchases(DSLContext dsl) {
         return dsl.select(USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT, USERS.VERSION,
-                        PURCHASES_OF_USER)
+                        purchasesOfUser)
                 .from(USERS);
     }
 
