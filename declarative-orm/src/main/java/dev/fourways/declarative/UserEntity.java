@@ -39,7 +39,7 @@ public class UserEntity {
      * equal the schema's INCREMENT BY 50; Hibernate checks it at start-up), and because the id is
      * known before the insert, inserts can be batched. An identity column would force one insert
      * per round trip.
-     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#id-generation
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#generated-identifiers
      */
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "users_seq")
