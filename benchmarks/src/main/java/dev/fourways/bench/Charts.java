@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -91,6 +92,13 @@ final class Charts {
             chart.addSeries(store, ops, y);
         }
         chart.getStyler().setYAxisMin(0.0);
+        // The value on every bar, and a line at 1.0: the floor every style is measured against.
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setDecimalPattern("0.0");
+        chart.getStyler().setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        chart.getStyler().setLabelsRotation(ops.size() > 6 ? 90 : 0);
+        chart.getStyler().setAnnotationLineColor(Color.DARK_GRAY);
+        chart.addAnnotation(new AnnotationLine(1.0, false, false));
         colour(chart, run);
         return chart;
     }
@@ -108,12 +116,13 @@ final class Charts {
         }
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setDecimalPattern("#,##0 ms");
         colour(chart, run);
         return chart;
     }
 
     private static CategoryChart base(String title, String yTitle, int categories) {
-        CategoryChart chart = new CategoryChartBuilder().width(Math.max(900, 170 * categories + 250)).height(560)
+        CategoryChart chart = new CategoryChartBuilder().width(Math.min(1600, Math.max(900, 90 * categories + 250))).height(560)
                 .title(title).yAxisTitle(yTitle).build();
         Styler.LegendPosition legend = Styler.LegendPosition.OutsideE;
         chart.getStyler().setLegendPosition(legend);

@@ -48,6 +48,14 @@ public final class Compare {
     enum Mode { QUICK, FULL, SMOKE }
 
     private static final String QUERY_CLASSES = "(Lookup|Listing|Graph|Write|DestructiveWrite)Benchmarks|BulkInsertBenchmark";
+    /** Quick mode, per benchmark inside a style's JVM: calibrated in the README ("Settings and evidence"). */
+    static final int QUICK_WARMUP_ITERATIONS = 12;
+    static final int QUICK_MEASUREMENT_ITERATIONS = 5;
+    static final String QUICK_ITERATION = "500ms";
+    /** The same heap and flags as the forks of the plain JMH command line. */
+    private static final String[] STORE_JVM_ARGS = {"-Xms2g", "-Xmx2g", "-Djava.awt.headless=true"};
+    private static final List<Class<?>> QUERY_BENCHMARKS = List.of(LookupBenchmarks.class, ListingBenchmarks.class,
+            GraphBenchmarks.class, WriteBenchmarks.class, BulkInsertBenchmark.class, DestructiveWriteBenchmarks.class);
 
     private Compare() {
     }
@@ -73,24 +81,35 @@ public final class Compare {
         List<String> stores = stores(options);
         String bench = single(options, "bench", null);
         Instant started = Instant.now();
+        if (mode == Mode.SMOKE) {
+            // The smoke test asserts nothing about speed, so it may run beside another JMH run.
+            System.setProperty("jmh.ignoreLock", "true");
+        }
 
         System.out.printf("fourways compare (%s): stores %s on %s, %,d users; JMH prints each benchmark's progress and ETA.%n",
                 mode.name().toLowerCase(), stores, db, users);
         List<Path> results = new ArrayList<>();
         String queryInclude = "^dev\\.fourways\\.bench\\.(" + QUERY_CLASSES + ")\\.(" + (bench == null ? ".*" : bench) + ")$";
         Path query = out.resolve("results-query.json");
-        try {
-            new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build()).run();
-            results.add(query);
-        } catch (RunnerException e) {
-            if (!String.valueOf(e.getMessage()).contains("No matching benchmarks")) {
-                throw e;
-            }
+        Path log = out.resolve(Results.LOG);
+        Files.deleteIfExists(log);
+        int count = count(QUERY_BENCHMARKS, bench);
+        if (count == 0) {
             System.out.println("No query benchmark matches --bench " + bench);
+        } else if (mode == Mode.QUICK) {
+            for (int i = 0; i < stores.size(); i++) {
+                Path file = out.resolve("results-query-" + stores.get(i) + ".json");
+                runStoreJvm(stores.get(i), queryInclude, db, users, file, log, count * stores.size(), count * i);
+                results.add(file);
+            }
+        } else {
+            new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build(),
+                    ConsoleLog.open(log, count * stores.size())).run();
+            results.add(query);
         }
         if (bench == null || Pattern.compile(bench, Pattern.CASE_INSENSITIVE).matcher("startup openAndFindFirstUser").find()) {
             Path startup = out.resolve("results-startup.json");
-            new Runner(startupOptions(mode, stores, db, out, startup)).run();
+            new Runner(startupOptions(mode, stores, db, out, startup), ConsoleLog.open(log, stores.size())).run();
             results.add(startup);
         }
         mergeResults(results, out.resolve(Results.RESULTS));
@@ -107,6 +126,40 @@ public final class Compare {
         return Report.write(List.of(Results.read(out)), out);
     }
 
+    /**
+     * Quick mode: one JVM per style runs all of that style's benchmarks one after another (JMH
+     * without forks inside it). The style's shared code paths (and H2's) are compiled once and stay
+     * compiled, as in an application, so each benchmark needs a short warm-up of its own; styles
+     * never share a JVM, and every style meets the benchmarks in the same order. See the README for
+     * the measurements behind this choice.
+     */
+    private static void runStoreJvm(String store, String include, String db, int users, Path result, Path log, int total,
+                                    int before) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(STORE_JVM_ARGS));
+        command.addAll(List.of(passThrough()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.openjdk.jmh.Main", include,
+                "-p", "store=" + store, "-p", "db=" + db, "-p", "users=" + users, "-f", "0",
+                "-wi", String.valueOf(QUICK_WARMUP_ITERATIONS), "-w", QUICK_ITERATION,
+                "-i", String.valueOf(QUICK_MEASUREMENT_ITERATIONS), "-r", QUICK_ITERATION,
+                "-prof", "gc", "-rf", "json", "-rff", result.toAbsolutePath().toString()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (InputStream in = child.getInputStream(); java.io.PrintStream console = ConsoleLog.stream(log, total, before)) {
+            console.println("# fourways: style " + store + " in its own JVM");
+            in.transferTo(console);
+        }
+        try {
+            int exit = child.waitFor();
+            if (exit != 0) {
+                System.out.println("# fourways: the JVM for " + store + " exited with " + exit + " (see above)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            child.destroy();
+            throw new IOException("interrupted while " + store + " ran", e);
+        }
+    }
+
     private static ChainedOptionsBuilder queryOptions(Mode mode, String include, List<String> stores, String db, int users,
                                                       Path result) {
         ChainedOptionsBuilder o = common(new OptionsBuilder().include(include), stores, db)
@@ -117,7 +170,7 @@ public final class Compare {
             case FULL -> o.forks(3).measurementIterations(10);
             case SMOKE -> o.forks(0).warmupIterations(0).measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(20));
-            case QUICK -> { }
+            case QUICK -> throw new IllegalStateException("quick mode runs one JVM per style, see runStoreJvm");
         }
         return o;
     }
@@ -141,6 +194,20 @@ public final class Compare {
     private static ChainedOptionsBuilder common(ChainedOptionsBuilder o, List<String> stores, String db) {
         return o.param("store", stores.toArray(String[]::new)).param("db", db).shouldFailOnError(false)
                 .jvmArgsPrepend(passThrough());
+    }
+
+    /** How many benchmark methods of these classes match the regex (all when it is null), for the progress line. */
+    private static int count(List<Class<?>> classes, String regex) {
+        Pattern pattern = Pattern.compile("^(" + (regex == null ? ".*" : regex) + ")$");
+        int n = 0;
+        for (Class<?> c : classes) {
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                if (m.isAnnotationPresent(org.openjdk.jmh.annotations.Benchmark.class) && pattern.matcher(m.getName()).matches()) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** The connection overrides ({@code fourways.db.url/user/password}) travel to every fork. */
@@ -190,7 +257,12 @@ public final class Compare {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("database", db);
         env.put("database product", databaseProduct(db));
-        env.put("mode", mode.name().toLowerCase() + " (`./compare" + (mode == Mode.QUICK ? "" : " --" + mode.name().toLowerCase()) + "`)");
+        env.put("mode", switch (mode) {
+            case QUICK -> "quick (`./compare`): one JVM per style, every benchmark %d × %s warm-up and %d × %s measured"
+                    .formatted(QUICK_WARMUP_ITERATIONS, QUICK_ITERATION, QUICK_MEASUREMENT_ITERATIONS, QUICK_ITERATION);
+            case FULL -> "full (`./compare --full`): a fresh JVM per benchmark and style, 3 forks";
+            case SMOKE -> "smoke (the test): in-process, one short iteration; the numbers mean nothing";
+        });
         env.put("stores", String.join(", ", stores));
         env.put("data", "%,d users × %d purchases".formatted(users, DataSet.PURCHASES_PER_USER));
         env.put("date", DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
@@ -200,7 +272,7 @@ public final class Compare {
                 + " (" + System.getProperty("java.vendor") + ")");
         env.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         env.put("cores", Runtime.getRuntime().availableProcessors());
-        env.put("memory", "%,d MB max heap in this JVM; forks run with -Xms1g -Xmx1g".formatted(Runtime.getRuntime().maxMemory() >> 20));
+        env.put("memory", "%,d MB max heap in this JVM; benchmark JVMs run with -Xms2g -Xmx2g".formatted(Runtime.getRuntime().maxMemory() >> 20));
         env.put("libraries", libraries());
         return env;
     }
@@ -217,25 +289,17 @@ public final class Compare {
         }
     }
 
-    /** Versions read from the Maven metadata the shaded jar keeps for every library. */
+    /** The pinned versions, written into the jar by Maven resource filtering. */
     private static String libraries() {
-        String[][] coordinates = {
-            {"org.hibernate.orm", "hibernate-core"}, {"org.mybatis", "mybatis"}, {"org.jdbi", "jdbi3-core"},
-            {"org.jooq", "jooq"}, {"com.zaxxer", "HikariCP"}, {"org.flywaydb", "flyway-core"},
-            {"com.h2database", "h2"}, {"org.postgresql", "postgresql"}, {"org.mariadb.jdbc", "mariadb-java-client"},
-            {"org.openjdk.jmh", "jmh-core"}, {"net.ttddyy", "datasource-proxy"}, {"org.knowm.xchart", "xchart"}};
-        List<String> found = new ArrayList<>();
-        for (String[] c : coordinates) {
-            try (InputStream in = Compare.class.getResourceAsStream("/META-INF/maven/" + c[0] + "/" + c[1] + "/pom.properties")) {
-                if (in != null) {
-                    Properties p = new Properties();
-                    p.load(in);
-                    found.add(c[1] + " " + p.getProperty("version"));
-                }
-            } catch (IOException e) {
-                found.add(c[1] + " ?");
-            }
+        Properties versions = new Properties();
+        try (InputStream in = Compare.class.getResourceAsStream("/fourways-versions.properties")) {
+            versions.load(in);
+        } catch (IOException | NullPointerException e) {
+            return "unknown (fourways-versions.properties missing)";
         }
+        List<String> found = new ArrayList<>();
+        versions.stringPropertyNames().stream().sorted(String.CASE_INSENSITIVE_ORDER)
+                .forEach(name -> found.add(name + " " + versions.getProperty(name)));
         return String.join(", ", found);
     }
 

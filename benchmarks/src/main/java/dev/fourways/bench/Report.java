@@ -46,6 +46,8 @@ final class Report {
                     List.of("create", "createAll", "changeEmail", "delete", "mergeUsers", "cancelPurchasesPlacedBefore")));
 
     static final String STARTUP = "openAndFindFirstUser";
+    /** How far the last warm-up iteration may be from the measured mean and still count as steady. */
+    static final double WARMUP_TOLERANCE = 0.10;
 
     private final List<Results> runs;
     private final Path out;
@@ -98,6 +100,7 @@ final class Report {
         }
         startup();
         charts();
+        warmupCheck();
         missing();
         environment();
     }
@@ -206,6 +209,32 @@ final class Report {
             }
         }
         md.append('\n');
+    }
+
+    /** The evidence that warm-up was long enough: the last warm-up iteration against the measured ones. */
+    private void warmupCheck() {
+        for (Results run : runs) {
+            List<Results.Warmup> warmups = run.warmups();
+            if (warmups.isEmpty()) {
+                continue;
+            }
+            List<Results.Warmup> off = warmups.stream().filter(w -> Math.abs(w.ratio() - 1) > WARMUP_TOLERANCE).toList();
+            md.append("## Warm-up check").append(runs.size() > 1 ? " (" + run.db() + ")" : "").append("\n\n")
+                    .append(String.format(Locale.ROOT, "Steady state means the last warm-up iteration already runs at the "
+                            + "measured speed. %d of %d benchmarks had their last warm-up iteration within %.0f %% of the "
+                            + "measured mean", warmups.size() - off.size(), warmups.size(), WARMUP_TOLERANCE * 100));
+            if (off.isEmpty()) {
+                md.append(".\n\n");
+                continue;
+            }
+            md.append("; these did not (a ratio above 1 means still warming up, so the measurement may be pessimistic):\n\n")
+                    .append("| operation | style | last warm-up µs | measured µs | last warm-up / measured |\n|---|---|---:|---:|---:|\n");
+            for (Results.Warmup w : off) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f |%n", w.operation(), w.store(),
+                        micros(w.lastWarmup()), micros(w.measured()), w.ratio()));
+            }
+            md.append('\n');
+        }
     }
 
     private void missing() {

@@ -30,6 +30,70 @@ record Results(Path dir, String db, List<Score> scores, Map<String, Map<String, 
     static final String STATEMENTS = "statements.json";
     static final String STARTUP_CLASSES = "startup-classes.jsonl";
     static final String ENVIRONMENT = "environment.json";
+    static final String LOG = "jmh.log";
+    private static final java.util.regex.Pattern ITERATION =
+            java.util.regex.Pattern.compile("^(# Warmup )?Iteration\\s+\\d+: ([0-9.]+) (\\S+/op)");
+
+    /**
+     * Warm-up evidence for one benchmark and store, from JMH's console log.
+     *
+     * @param lastWarmup the last warm-up iteration's score (mean over forks), µs
+     * @param measured   the mean of the measured iterations, µs
+     */
+    record Warmup(String operation, String store, double lastWarmup, double measured) {
+        double ratio() {
+            return lastWarmup / measured;
+        }
+    }
+
+    /** Reads the last warm-up and the measured iterations of every benchmark from {@code jmh.log}. */
+    List<Warmup> warmups() {
+        Path log = dir.resolve(LOG);
+        List<Warmup> found = new ArrayList<>();
+        if (!Files.exists(log)) {
+            return found;
+        }
+        String operation = null;
+        String store = null;
+        List<Double> lastWarmups = new ArrayList<>();
+        List<Double> measured = new ArrayList<>();
+        Double warm = null;
+        for (String line : text(log).split("\n")) {
+            if (line.startsWith("# Benchmark: ") || line.startsWith("# Run complete")) {
+                add(found, operation, store, lastWarmups, measured);
+                String[] parts = line.substring("# Benchmark: ".length()).trim().split("\\.");
+                operation = parts[parts.length - 1];
+                lastWarmups = new ArrayList<>();
+                measured = new ArrayList<>();
+            } else if (line.startsWith("# Parameters: ")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("store = (\\w+)").matcher(line);
+                store = m.find() ? m.group(1) : null;
+            } else {
+                java.util.regex.Matcher m = ITERATION.matcher(line);
+                if (m.find()) {
+                    double value = Double.parseDouble(m.group(2)) * microsPer(m.group(3));
+                    if (m.group(1) != null) {
+                        warm = value;
+                    } else {
+                        if (warm != null) {
+                            lastWarmups.add(warm);
+                            warm = null;
+                        }
+                        measured.add(value);
+                    }
+                }
+            }
+        }
+        add(found, operation, store, lastWarmups, measured);
+        return found;
+    }
+
+    private static void add(List<Warmup> found, String operation, String store, List<Double> lastWarmups, List<Double> measured) {
+        if (operation != null && store != null && !lastWarmups.isEmpty() && !measured.isEmpty()) {
+            found.add(new Warmup(operation, store, lastWarmups.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+                    measured.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
+        }
+    }
 
     /**
      * One JMH result.
@@ -51,7 +115,8 @@ record Results(Path dir, String db, List<Score> scores, Map<String, Map<String, 
     static Results read(Path dir) {
         Map<String, Object> env = (Map<String, Object>) Json.parse(text(dir.resolve(ENVIRONMENT)));
         Map<String, String> environment = new LinkedHashMap<>();
-        env.forEach((k, v) -> environment.put(k, String.valueOf(v)));
+        env.forEach((k, v) -> environment.put(k, v instanceof Double d && d == Math.rint(d) ? String.valueOf(d.longValue())
+                : String.valueOf(v)));
         List<Score> scores = new ArrayList<>();
         for (Object o : (List<Object>) Json.parse(text(dir.resolve(RESULTS)))) {
             scores.add(score((Map<String, Object>) o));

@@ -31,19 +31,21 @@ import org.openjdk.jmh.annotations.Warmup;
  * pool, as an application would; the {@link FairnessCheck} against the reference. Every store gets
  * the same pool, the same data and the same questions.
  *
- * <p>Warm-up: the styles with the most code on the path (Hibernate, jOOQ) need many more
- * iterations than plain JDBC before C2 has compiled their hot paths; see the module README for the
- * calibration behind these numbers. {@code Compare --full} raises the forks and iterations.
+ * <p>Warm-up: in a fresh fork the styles with the most code on the path (Hibernate, jOOQ) need up
+ * to 8 s before C2 has compiled their hot paths (and H2's), against 3 s for plain JDBC; these
+ * settings (used by the plain JMH command line and by {@code ./compare --full}, which adds forks and
+ * iterations) leave 10 s. {@code ./compare}'s quick mode runs differently: see {@code Compare}
+ * and the module README for the calibration.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Benchmark)
 @Warmup(iterations = StoreBenchmark.WARMUP_ITERATIONS, time = StoreBenchmark.ITERATION_MILLIS, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = StoreBenchmark.MEASUREMENT_ITERATIONS, time = StoreBenchmark.ITERATION_MILLIS, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Djava.awt.headless=true"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Djava.awt.headless=true"})
 public abstract class StoreBenchmark {
 
-    static final int WARMUP_ITERATIONS = 8;
+    static final int WARMUP_ITERATIONS = 20;
     static final int MEASUREMENT_ITERATIONS = 5;
     static final int ITERATION_MILLIS = 500;
 
