@@ -3,12 +3,16 @@ package dev.fourways.bench;
 import dev.fourways.bench.Results.Score;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -17,12 +21,14 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * The report's PNG charts, drawn with XChart (headless): per family, µs/op per operation and
- * style with the confidence interval as error bars (logarithmic axis, since one family spans
- * microseconds to milliseconds); the ratio to jdbc of every operation; and start-up time.
+ * style with the confidence interval as error bars (one small chart per operation); the ratio to
+ * jdbc of every operation; and start-up time.
  */
 final class Charts {
 
     /** One colour per style, the same in every chart; jdbc is grey, the floor. */
+    private static final int PANEL_WIDTH = 460;
+    private static final int PANEL_HEIGHT = 330;
     private static final List<String> ORDER = List.of("jdbc", "hibernate", "mybatis", "jdbi", "jooq");
     private static final Color[] COLOURS = {new Color(0x8c8c8c), new Color(0xbc6c25), new Color(0x2a9d8f),
         new Color(0x457b9d), new Color(0x9b5de5), new Color(0xe63946)};
@@ -51,29 +57,53 @@ final class Charts {
         return files;
     }
 
-    private static CategoryChart times(Results run, String title, List<String> ops) {
-        CategoryChart chart = base(title + " on " + run.db() + ": time per call (log scale, lower is better)",
-                "µs per call (99.9 % CI as error bars)", ops.size());
-        chart.getStyler().setYAxisLogarithmic(true);
-        double lowest = Double.MAX_VALUE;
-        for (String store : stores(run)) {
-            List<Double> y = new ArrayList<>();
-            List<Double> err = new ArrayList<>();
-            for (String op : ops) {
-                Optional<Score> s = run.find(op, store);
-                y.add(s.map(Score::micros).orElse(null));
-                err.add(s.map(x -> Double.isNaN(x.errorMicros()) ? 0 : Math.min(x.errorMicros(), x.micros() * 0.9)).orElse(0.0));
-                if (s.isPresent()) {
-                    lowest = Math.min(lowest, s.get().micros() - err.get(err.size() - 1));
+    /**
+     * Small multiples: one small chart per operation, each on its own linear axis from 0, one bar
+     * per style with its confidence interval, put side by side in one image. (A single logarithmic
+     * chart would fit microseconds and milliseconds together, but XChart draws error bars wrongly
+     * on a logarithmic axis.)
+     */
+    private static BufferedImage times(Results run, String title, List<String> ops) {
+        List<String> stores = stores(run);
+        List<BufferedImage> panels = new ArrayList<>();
+        for (String op : ops) {
+            CategoryChart chart = new CategoryChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT)
+                    .title(op + " on " + run.db()).yAxisTitle("µs per call").build();
+            style(chart, stores.size());
+            chart.getStyler().setLegendVisible(false);
+            chart.getStyler().setOverlapped(true);
+            chart.getStyler().setYAxisMin(0.0);
+            // No value labels: the other styles' empty (zero) bars in each category would get one
+            // too. The report's tables have the numbers.
+            for (String store : stores) {
+                List<Double> y = new ArrayList<>();
+                List<Double> err = new ArrayList<>();
+                for (String s : stores) {
+                    Optional<Score> score = s.equals(store) ? run.find(op, store) : Optional.empty();
+                    y.add(score.map(Score::micros).orElse(0.0));
+                    err.add(score.map(x -> Double.isNaN(x.errorMicros()) ? 0 : x.errorMicros()).orElse(0.0));
                 }
+                chart.addSeries(store, stores, y, err);
             }
-            chart.addSeries(store, ops, y, err);
+            colour(chart, run);
+            panels.add(BitmapEncoder.getBufferedImage(chart));
         }
-        // Bars start at the axis minimum, which a logarithmic axis cannot put at 0: the power of
-        // ten below the lowest error bar.
-        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
-        colour(chart, run);
-        return chart;
+        int columns = Math.min(3, panels.size());
+        int rows = (panels.size() + columns - 1) / columns;
+        int header = 40;
+        BufferedImage image = new BufferedImage(columns * PANEL_WIDTH, header + rows * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
+        g.drawString(title + " on " + run.db() + ": µs per call, lower is better (error bars: 99.9 % CI)", 12, 27);
+        for (int i = 0; i < panels.size(); i++) {
+            g.drawImage(panels.get(i), (i % columns) * PANEL_WIDTH, header + (i / columns) * PANEL_HEIGHT, null);
+        }
+        g.dispose();
+        return image;
     }
 
     private static CategoryChart ratios(Results run, List<String> ops) {
@@ -104,19 +134,28 @@ final class Charts {
     }
 
     private static CategoryChart startup(Results run) {
+        List<String> stores = stores(run).stream().filter(st -> run.find(Report.STARTUP, st).isPresent()).toList();
+        List<String> labels = stores.stream().map(st -> {
+            List<Long> classes = run.startupClasses().getOrDefault(st, List.of());
+            return classes.isEmpty() ? st : "%s (%,d classes)".formatted(st,
+                    Math.round(classes.stream().mapToLong(Long::longValue).average().orElse(0)));
+        }).toList();
         CategoryChart chart = base("Start-up on " + run.db() + ": a fresh JVM to the first findById (lower is better)",
-                "ms (mean over forks, 99.9 % CI)", 1);
-        for (String store : stores(run)) {
-            Optional<Score> s = run.find(Report.STARTUP, store);
-            if (s.isPresent()) {
-                double err = Double.isNaN(s.get().errorMicros()) ? 0 : s.get().errorMicros() / 1000;
-                chart.addSeries(store, List.of("open the store + first findById"), List.of(s.get().micros() / 1000),
-                        List.of(Math.min(err, s.get().micros() / 1000 * 0.99)));
+                "ms (mean over forks, 99.9 % CI)", stores.size());
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setOverlapped(true);
+        chart.getStyler().setXAxisLabelRotation(0);
+        for (String store : stores) {
+            List<Double> y = new ArrayList<>();
+            List<Double> err = new ArrayList<>();
+            for (String other : stores) {
+                Optional<Score> s = other.equals(store) ? run.find(Report.STARTUP, store) : Optional.empty();
+                y.add(s.map(x -> x.micros() / 1000).orElse(0.0));
+                err.add(s.map(x -> Double.isNaN(x.errorMicros()) ? 0 : x.errorMicros() / 1000).orElse(0.0));
             }
+            chart.addSeries(store, labels, y, err);
         }
         chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setDecimalPattern("#,##0 ms");
         colour(chart, run);
         return chart;
     }
@@ -124,6 +163,11 @@ final class Charts {
     private static CategoryChart base(String title, String yTitle, int categories) {
         CategoryChart chart = new CategoryChartBuilder().width(Math.min(1600, Math.max(900, 90 * categories + 250))).height(560)
                 .title(title).yAxisTitle(yTitle).build();
+        style(chart, categories);
+        return chart;
+    }
+
+    private static void style(CategoryChart chart, int categories) {
         Styler.LegendPosition legend = Styler.LegendPosition.OutsideE;
         chart.getStyler().setLegendPosition(legend);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -134,7 +178,6 @@ final class Charts {
         chart.getStyler().setYAxisDecimalPattern("#,##0.##");
         chart.getStyler().setAvailableSpaceFill(0.8);
         chart.getStyler().setErrorBarsColor(Color.BLACK);
-        return chart;
     }
 
     private static void colour(CategoryChart chart, Results run) {
@@ -157,8 +200,12 @@ final class Charts {
     }
 
     private static String save(CategoryChart chart, Path out, String file) {
+        return save(BitmapEncoder.getBufferedImage(chart), out, file);
+    }
+
+    private static String save(BufferedImage image, Path out, String file) {
         try {
-            BitmapEncoder.saveBitmap(chart, out.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
+            ImageIO.write(image, "png", out.resolve(file).toFile());
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write chart " + file, e);
