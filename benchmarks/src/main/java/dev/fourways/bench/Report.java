@@ -165,7 +165,11 @@ final class Report {
                         .append(" |\n");
             }
         }
-        md.append("\n![").append(family.title()).append("](").append(chartName(family.id(), runs.get(0))).append(")\n\n");
+        md.append('\n');
+        for (Results run : runs) {
+            md.append("![").append(family.title()).append(" on ").append(run.db()).append("](")
+                    .append(chartName(family.id(), run)).append(")\n\n");
+        }
     }
 
     private void startup() {
@@ -194,7 +198,10 @@ final class Report {
             }
             md.append('\n');
         }
-        md.append("\n![Start-up](").append(chartName("startup", runs.get(0))).append(")\n\n");
+        md.append('\n');
+        for (Results run : runs) {
+            md.append("![Start-up on ").append(run.db()).append("](").append(chartName("startup", run)).append(")\n\n");
+        }
     }
 
     private void charts() {
