@@ -114,6 +114,20 @@ public final class Validation {
         return value;
     }
 
+    /**
+     * A list that must be present and hold no null element.
+     *
+     * @return the list
+     * @throws IllegalArgumentException naming {@code field}, or {@code field[i]} for the first null element
+     */
+    public static <T> java.util.List<T> requireEach(String field, java.util.List<T> values) {
+        require(field, values);
+        for (int i = 0; i < values.size(); i++) {
+            require(field + "[" + i + "]", values.get(i));
+        }
+        return values;
+    }
+
     /** Two different ids ({@code mergeUsers} cannot merge a user into itself). */
     public static void distinct(String field, long a, long b) {
         if (a == b) {

@@ -110,10 +110,7 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public List<User> createAll(List<NewUser> users) {
-        Validation.require("users", users);
-        for (int i = 0; i < users.size(); i++) {
-            Validation.require("users[" + i + "]", users.get(i));
-        }
+        Validation.requireEach("users", users);
         ensureOpen();
         if (users.isEmpty()) {
             return List.of();
