@@ -38,7 +38,10 @@ public enum Database {
      * {@code group_concat_max_len} is raised from 1 MiB for the session because jOOQ emulates
      * {@code MULTISET} with {@code group_concat}/JSON on MariaDB, and a user with many purchases
      * would otherwise be cut off (jOOQ's own per-query {@code set} prefix needs multi-statement
-     * calls, which the driver refuses).
+     * calls, which the driver refuses). Batching keeps the driver's defaults on purpose: batched
+     * inserts already use the bulk protocol ({@code useBulkStmtsForInserts}, on since
+     * Connector/J 3.2), while {@code useBulkStmts} stays off so batched updates report exact row
+     * counts, which optimistic locking needs.
      */
     MARIADB("mariadb", "jdbc:mariadb://127.0.0.1:3306/test", "root",
             Map.of("connectionTimeZone", "UTC", "forceConnectionTimeZoneToSession", "true", "preserveInstants", "true",
