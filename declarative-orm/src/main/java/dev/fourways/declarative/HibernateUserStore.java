@@ -56,6 +56,28 @@ import org.hibernate.tool.schema.Action;
  * stateless twin (or {@code fromStatelessSession}, in autocommit, for reads that are a single
  * statement), so the persistence context never outlives one call, and only records leave.
  *
+ * <h2>Transactions: the contract's policy, and where Hibernate cannot follow it</h2>
+ * Autocommit (no begin, no commit: the statement is its own transaction) for {@link #create} (one
+ * {@code StatelessSession.insert}) and every read but {@link #page}; one transaction with exactly one
+ * commit for {@link #createAll}, {@link #page}, {@link #changeEmail}, {@link #mergeUsers}; one
+ * read-only transaction held by {@link #streamAll} while its stream is open. Three operations that
+ * the policy puts in autocommit run in one transaction here, because Hibernate's idiom for them
+ * refuses to run without one ({@code jakarta.persistence.TransactionRequiredException}, checked on
+ * Hibernate 7.4):
+ * <ul>
+ *   <li>{@link #delete} and {@link #cancelPurchasesPlacedBefore} are mutation queries, and
+ *       {@code executeUpdate()} outside a transaction fails ("No active transaction for update or
+ *       delete query") unless {@code hibernate.allow_update_outside_transaction} is on, a setting
+ *       Hibernate marks {@code @Unsafe} ("use of this setting is discouraged"); {@code StatelessSession.delete(entity)} is no way
+ *       out, as it needs the row's version and so a select first.
+ *       https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/cfg/TransactionSettings.html#ALLOW_UPDATE_OUTSIDE_TRANSACTION</li>
+ *   <li>{@link #addPurchase} persists through the persistence context, whose flush needs a
+ *       transaction ("No active transaction"); a stateless insert would need the user as an
+ *       entity, and a {@code StatelessSession} has no {@code getReference} (loading the user would
+ *       add a select).</li>
+ * </ul>
+ * On PostgreSQL and MariaDB each of those pays one COMMIT round trip the other styles do not.
+ *
  * <p>Thread-safe: the {@link SessionFactory} is; sessions are never shared.
  */
 public final class HibernateUserStore implements UserStore {
@@ -99,6 +121,11 @@ public final class HibernateUserStore implements UserStore {
                 // setMaxResults over a join fetch would page in memory after loading every row:
                 // make that mistake an error instead of a log line.
                 .property(QuerySettings.FAIL_ON_PAGINATION_OVER_COLLECTION_FETCH, true)
+                // HQL strings are looked up in the query plan cache; criteria queries are translated
+                // to SQL again on every call unless this is on. search builds the same few criteria
+                // shapes with bound values, so their plans can be cached (measured: module README).
+                // https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/cfg/QuerySettings.html#CRITERIA_PLAN_CACHE_ENABLED
+                .property(QuerySettings.CRITERIA_PLAN_CACHE_ENABLED, true)
                 .createEntityManagerFactory();
     }
 
@@ -315,7 +342,8 @@ public final class HibernateUserStore implements UserStore {
         ensureOpen();
         // A mutation query: one "delete from users where id=?". The purchases go by the foreign
         // key's ON DELETE CASCADE (declared with @OnDelete), never loaded. remove() on a managed
-        // entity would first need a select.
+        // entity would first need a select. It runs in a transaction although the policy says
+        // autocommit: Hibernate refuses a mutation query without one (see the class Javadoc).
         return inStateless("delete", session ->
                 session.createMutationQuery("delete from UserEntity where id = :id")
                         .setParameter("id", id)
@@ -327,6 +355,8 @@ public final class HibernateUserStore implements UserStore {
         Validation.require("purchase", purchase);
         ensureOpen();
         try {
+            // In a transaction although the policy says autocommit: a stateful flush requires one
+            // (see the class Javadoc).
             return inSession("addPurchase", session -> {
                 // getReference(): a proxy carrying only the id, enough to set the foreign key;
                 // the user is not loaded. A missing user is reported by the foreign key itself.
@@ -395,7 +425,8 @@ public final class HibernateUserStore implements UserStore {
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
         Instant before = Validation.instant("cutoff", cutoff);
         ensureOpen();
-        // A bulk HQL update: one statement, nothing loaded.
+        // A bulk HQL update: one statement, nothing loaded. In a transaction although the policy
+        // says autocommit: Hibernate refuses a mutation query without one (see the class Javadoc).
         // https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#session-cache-management
         return inStateless("cancelPurchasesPlacedBefore", session -> session.createMutationQuery(
                         "update PurchaseEntity set status = :cancelled where status in (:new, :paid) and placedAt < :cutoff")
@@ -475,9 +506,9 @@ public final class HibernateUserStore implements UserStore {
     }
 
     /**
-     * A stateless session without an explicit transaction, for reads that are one statement: the
-     * statement runs in the connection's autocommit, which is its own transaction, as every other
-     * style's single-statement reads do. Wrapping one SELECT in begin/commit buys nothing and costs
+     * A stateless session without an explicit transaction, for reads that are one statement and for
+     * {@link #create}'s insert: the statement runs in the connection's autocommit, which is its own
+     * transaction, as in every other style. Wrapping one SELECT in begin/commit buys nothing and costs
      * a COMMIT round trip: on PostgreSQL over loopback it made every Hibernate lookup about 57 µs
      * slower than the other styles (docs/sample-report, before this change), a difference of
      * transaction demarcation rather than of Hibernate.
