@@ -84,14 +84,14 @@ public final class StatementCensus {
         ops.put("findById", s -> w.findById(s, 1));
         ops.put("findByUsername", s -> w.findByUsername(s, 1));
         ops.put("count", w::count);
-        ops.put("pageShallow", w::pageShallow);
-        ops.put("pageDeep", w::pageDeep);
-        ops.put("listAfterDeep", w::listAfterDeep);
-        ops.put("search", w::search);
+        ops.put("pageShallow", s -> w.pageShallow(s, 1));
+        ops.put("pageDeep", s -> w.pageDeep(s, 1));
+        ops.put("listAfterDeep", s -> w.listAfterDeep(s, 1));
+        ops.put("search", s -> w.search(s, 1));
         ops.put("streamAll", s -> w.streamAll(s, u -> { }));
         ops.put("findWithPurchases", s -> w.findWithPurchases(s, 1));
-        ops.put("pageWithPurchases", w::pageWithPurchases);
-        ops.put("topSpenders", w::topSpenders);
+        ops.put("pageWithPurchases", s -> w.pageWithPurchases(s, 1));
+        ops.put("topSpenders", s -> w.topSpenders(s, 1));
         ops.put("create", s -> s.create(NewUser.of("census" + fresh[0], "census" + fresh[0]++ + "@census.test")));
         ops.put("createAll", s -> {
             List<NewUser> batch = new ArrayList<>();
