@@ -118,7 +118,9 @@ public final class Compare {
         Map<String, Object> census = new LinkedHashMap<>();
         census.put("database", db);
         census.put("users", StatementCensus.USERS);
-        census.put("statements", StatementCensus.count(StoreBenchmark.settings(db), stores));
+        Map<String, Map<String, StatementCensus.Count>> counts = StatementCensus.count(StoreBenchmark.settings(db), stores);
+        census.put("statements", perOperation(counts, StatementCensus.Count::statements));
+        census.put("commits", perOperation(counts, StatementCensus.Count::commits));
         Files.writeString(out.resolve(Results.STATEMENTS), Json.write(census), StandardCharsets.UTF_8);
 
         Map<String, Object> environment = environment(mode, db, users, stores, started);
@@ -219,6 +221,17 @@ public final class Compare {
             }
         }
         return args.toArray(String[]::new);
+    }
+
+    private static Map<String, Map<String, Integer>> perOperation(Map<String, Map<String, StatementCensus.Count>> counts,
+                                                                  java.util.function.ToIntFunction<StatementCensus.Count> field) {
+        Map<String, Map<String, Integer>> result = new LinkedHashMap<>();
+        counts.forEach((store, ops) -> {
+            Map<String, Integer> perOp = new LinkedHashMap<>();
+            ops.forEach((op, count) -> perOp.put(op, field.applyAsInt(count)));
+            result.put(store, perOp);
+        });
+        return result;
     }
 
     @SuppressWarnings("unchecked")

@@ -90,10 +90,16 @@ final class Report {
                 per call with its 99.9 % confidence interval; **× jdbc** divides by the plain-JDBC \
                 reference (1.00 = as fast as hand-written JDBC); **+µs** is the time the style adds per \
                 call; **stmts** the round trips the database saw for one call; **B/op** the bytes the JVM \
-                allocated per call. Lower is better everywhere. A style that gave different answers \
-                from jdbc in the fairness check is not timed and is listed as missing.
+                allocated per call; **commits** the commits or rollbacks that ended an explicit transaction \
+                (each one more round trip on a server; 0 means autocommit, see `UserStore`'s transaction \
+                policy). Lower is better everywhere. A style that gave different answers from jdbc in the \
+                fairness check is not timed and is listed as missing.
 
-                """);
+                **Noise.** ⚠ marks a result whose 99.9 %% interval is wider than %.0f %% of its mean: \
+                rerun it (or use `--full`) before quoting it. A ratio whose interval (from both results' \
+                intervals) includes 1.00 reads **≈ jdbc**: not a win and not a loss.
+
+                """.formatted(NOISY * 100));
         headline();
         for (Family family : FAMILIES) {
             familyTable(family);
@@ -101,6 +107,7 @@ final class Report {
         startup();
         charts();
         warmupCheck();
+        belowFloor();
         missing();
         environment();
     }
@@ -122,7 +129,7 @@ final class Report {
                     }
                     md.append("| ").append(op).append(" | ").append(jdbc.map(s -> micros(s.micros())).orElse("–")).append(" |");
                     for (String store : stores) {
-                        md.append(' ').append(ratio(run, op, store)).append(" |");
+                        md.append(' ').append(ratioCell(run, op, store, false)).append(" |");
                     }
                     md.append('\n');
                 }
@@ -144,8 +151,8 @@ final class Report {
             String suffix = runs.size() > 1 ? " (" + run.db() + ")" : "";
             md.append(" µs/op").append(suffix).append(" | × jdbc").append(suffix).append(" | +µs").append(suffix).append(" |");
         }
-        md.append(" stmts | B/op").append(runs.size() > 1 ? " (" + runs.get(0).db() + ")" : "").append(" |\n|---|---|");
-        md.append("---:|---:|---:|".repeat(runs.size())).append("---:|---:|\n");
+        md.append(" stmts | commits | B/op").append(runs.size() > 1 ? " (" + runs.get(0).db() + ")" : "").append(" |\n|---|---|");
+        md.append("---:|---:|---:|".repeat(runs.size())).append("---:|---:|---:|\n");
         for (String op : family.operations()) {
             for (String store : stores) {
                 if (runs.stream().allMatch(r -> r.find(op, store).isEmpty() && !r.stores().contains(store))) {
@@ -155,12 +162,14 @@ final class Report {
                 for (Results run : runs) {
                     Optional<Score> score = run.find(op, store);
                     Optional<Score> jdbc = run.find(op, "jdbc");
-                    md.append(' ').append(score.map(s -> micros(s.micros()) + " ± " + micros(s.errorMicros())).orElse("not timed"))
-                            .append(" | ").append(ratio(run, op, store))
+                    md.append(' ').append(score.map(s -> micros(s.micros()) + " ± " + micros(s.errorMicros())
+                                    + (noisy(s) ? " ⚠" : "")).orElse("not timed"))
+                            .append(" | ").append(ratioCell(run, op, store, true))
                             .append(" | ").append(score.flatMap(s -> jdbc.map(j -> added(s.micros() - j.micros()))).orElse("–"))
                             .append(" |");
                 }
-                md.append(' ').append(statements(op, store)).append(" | ")
+                md.append(' ').append(counts(Results::statements, op, store)).append(" | ")
+                        .append(counts(Results::commits, op, store)).append(" | ")
                         .append(runs.get(0).find(op, store).flatMap(Score::bytesPerOp).map(Report::bytes).orElse("–"))
                         .append(" |\n");
             }
@@ -244,6 +253,34 @@ final class Report {
         }
     }
 
+    /**
+     * Every style faster than the JDBC reference beyond noise. The reference is meant to be the
+     * fastest plain-JDBC answer; a style below it means the reference's SQL (or the style's
+     * answer) needs a look before the ratio is quoted.
+     */
+    private void belowFloor() {
+        List<String> lines = new ArrayList<>();
+        for (Results run : runs) {
+            for (Family family : FAMILIES) {
+                for (String op : family.operations()) {
+                    for (String store : others(run)) {
+                        ratioInterval(run, op, store).filter(RatioInterval::belowFloor).ifPresent(r -> lines.add(String.format(
+                                Locale.ROOT, "- %s / %s on %s: %.2f × jdbc (interval %.2f–%.2f)", op, store, run.db(),
+                                r.ratio(), r.low(), r.high())));
+                    }
+                }
+            }
+        }
+        md.append("## Faster than the floor\n\n");
+        if (lines.isEmpty()) {
+            md.append("No style was faster than the JDBC reference beyond noise on any operation.\n\n");
+            return;
+        }
+        md.append("The JDBC reference should be the fastest plain-JDBC answer. These results are below it by more ")
+                .append("than their intervals allow, so the reference's SQL for them (or what the style does differently) ")
+                .append("needs a look before the ratio is quoted:\n\n").append(String.join("\n", lines)).append("\n\n");
+    }
+
     private void missing() {
         List<String> lines = new ArrayList<>();
         for (Results run : runs) {
@@ -292,22 +329,77 @@ final class Report {
         return run.stores().stream().filter(s -> !s.equals("jdbc")).toList();
     }
 
-    private String statements(String op, String store) {
+    /** The census's count for one operation and store, per run ("1 / 2" when the databases differ). */
+    private String counts(java.util.function.Function<Results, Map<String, Map<String, Integer>>> census, String op,
+                          String store) {
         Set<String> counts = new LinkedHashSet<>();
         for (Results run : runs) {
-            Integer n = run.statements().getOrDefault(store, Map.of()).get(op);
+            Integer n = census.apply(run).getOrDefault(store, Map.of()).get(op);
             counts.add(n == null ? "–" : String.valueOf(n));
         }
         return String.join(" / ", counts);
     }
 
-    static String ratio(Results run, String op, String store) {
+    /** A result whose 99.9 % half-width is more than this share of its mean is marked noisy. */
+    static final double NOISY = 0.20;
+
+    /** True when the result's interval is wider than {@link #NOISY} of its mean, or unknown. */
+    static boolean noisy(Score s) {
+        return !(s.errorMicros() <= NOISY * s.micros());
+    }
+
+    /**
+     * The interval of a ratio from the intervals of its two results: the lowest over the highest
+     * and the highest over the lowest. Its upper end is infinite when jdbc's interval reaches 0.
+     */
+    record RatioInterval(double ratio, double low, double high) {
+        static RatioInterval of(Score style, Score jdbc) {
+            double se = Double.isNaN(style.errorMicros()) ? style.micros() : style.errorMicros();
+            double je = Double.isNaN(jdbc.errorMicros()) ? jdbc.micros() : jdbc.errorMicros();
+            double low = Math.max(0, style.micros() - se) / (jdbc.micros() + je);
+            double high = jdbc.micros() - je <= 0 ? Double.POSITIVE_INFINITY : (style.micros() + se) / (jdbc.micros() - je);
+            return new RatioInterval(style.micros() / jdbc.micros(), low, high);
+        }
+
+        /** Within noise of jdbc: the interval includes 1.00. */
+        boolean aboutOne() {
+            return low <= 1 && 1 <= high;
+        }
+
+        /** Faster than the floor beyond noise: even the interval's upper end is below 1.00. */
+        boolean belowFloor() {
+            return high < 1;
+        }
+    }
+
+    static Optional<RatioInterval> ratioInterval(Results run, String op, String store) {
         Optional<Score> s = run.find(op, store);
         Optional<Score> jdbc = run.find(op, "jdbc");
         if (s.isEmpty() || jdbc.isEmpty()) {
-            return "–";
+            return Optional.empty();
         }
-        return String.format(Locale.ROOT, "%.2f", s.get().micros() / jdbc.get().micros());
+        return Optional.of(RatioInterval.of(s.get(), jdbc.get()));
+    }
+
+    /** The ratio as a number, for charts; NaN when either result is missing. */
+    static double ratio(Results run, String op, String store) {
+        return ratioInterval(run, op, store).map(RatioInterval::ratio).orElse(Double.NaN);
+    }
+
+    /**
+     * A ratio for a table: "≈ jdbc" when its interval includes 1.00 (with the ratio beside it in the
+     * family tables), ⚠ when either result is noisy.
+     */
+    static String ratioCell(Results run, String op, String store, boolean withNumber) {
+        if (store.equals("jdbc")) {
+            return run.find(op, store).isPresent() ? "1.00" : "–";
+        }
+        return ratioInterval(run, op, store).map(r -> {
+            String number = String.format(Locale.ROOT, "%.2f", r.ratio());
+            String text = r.aboutOne() ? (withNumber ? number + " (≈ jdbc)" : "≈ jdbc") : number;
+            boolean noisy = noisy(run.find(op, store).orElseThrow()) || noisy(run.find(op, "jdbc").orElseThrow());
+            return text + (noisy ? " ⚠" : "");
+        }).orElse("–");
     }
 
     static String chartName(String id, Results run) {

@@ -20,11 +20,13 @@ import java.util.Optional;
  * @param db          the database the run used (h2, postgresql, mariadb)
  * @param scores      every JMH result, one per benchmark and store
  * @param statements  per store, per operation, round trips of one call
+ * @param commits     per store, per operation, commits and rollbacks of one call (explicit transactions)
  * @param startupClasses per store, the classes each fork loaded during start-up
  * @param environment what the run ran on, in display order
  */
 record Results(Path dir, String db, List<Score> scores, Map<String, Map<String, Integer>> statements,
-               Map<String, List<Long>> startupClasses, Map<String, String> environment) {
+               Map<String, Map<String, Integer>> commits, Map<String, List<Long>> startupClasses,
+               Map<String, String> environment) {
 
     static final String RESULTS = "results.json";
     static final String STATEMENTS = "statements.json";
@@ -122,14 +124,12 @@ record Results(Path dir, String db, List<Score> scores, Map<String, Map<String, 
             scores.add(score((Map<String, Object>) o));
         }
         Map<String, Map<String, Integer>> statements = new LinkedHashMap<>();
+        Map<String, Map<String, Integer>> commits = new LinkedHashMap<>();
         Path census = dir.resolve(STATEMENTS);
         if (Files.exists(census)) {
-            Map<String, Object> c = (Map<String, Object>) ((Map<String, Object>) Json.parse(text(census))).get("statements");
-            c.forEach((store, ops) -> {
-                Map<String, Integer> perOp = new LinkedHashMap<>();
-                ((Map<String, Object>) ops).forEach((op, n) -> perOp.put(op, ((Double) n).intValue()));
-                statements.put(store, perOp);
-            });
+            Map<String, Object> c = (Map<String, Object>) Json.parse(text(census));
+            perOperation((Map<String, Object>) c.get("statements"), statements);
+            perOperation((Map<String, Object>) c.get("commits"), commits);
         }
         Map<String, List<Long>> classes = new LinkedHashMap<>();
         Path startup = dir.resolve(STARTUP_CLASSES);
@@ -142,7 +142,20 @@ record Results(Path dir, String db, List<Score> scores, Map<String, Map<String, 
                 }
             }
         }
-        return new Results(dir, environment.getOrDefault("database", "h2"), scores, statements, classes, environment);
+        return new Results(dir, environment.getOrDefault("database", "h2"), scores, statements, commits, classes, environment);
+    }
+
+    /** Reads {@code {store: {operation: n}}} from the census; a census written before commits were counted has none. */
+    @SuppressWarnings("unchecked")
+    private static void perOperation(Map<String, Object> counts, Map<String, Map<String, Integer>> into) {
+        if (counts == null) {
+            return;
+        }
+        counts.forEach((store, ops) -> {
+            Map<String, Integer> perOp = new LinkedHashMap<>();
+            ((Map<String, Object>) ops).forEach((op, n) -> perOp.put(op, ((Double) n).intValue()));
+            into.put(store, perOp);
+        });
     }
 
     @SuppressWarnings("unchecked")
