@@ -65,7 +65,7 @@ final class Report {
      * @return the report file
      */
     static Path write(List<Results> runs, Path out) {
-        Report report = new Report(runs, out);
+        Report report = new Report(labelled(runs), out);
         try {
             Files.createDirectories(out);
             report.render();
@@ -77,17 +77,25 @@ final class Report {
         }
     }
 
+    /** Numbers the runs of a database that appears more than once (h2-1, h2-2), so their tables and charts stay apart. */
+    private static List<Results> labelled(List<Results> runs) {
+        Map<String, Long> perDb = runs.stream().collect(Collectors.groupingBy(Results::db, Collectors.counting()));
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        return runs.stream().map(r -> perDb.get(r.db()) == 1 ? r
+                : r.withLabel(r.db() + "-" + seen.merge(r.db(), 1, Integer::sum))).toList();
+    }
+
     private void render() {
         Results first = runs.get(0);
         md.append("# fourways: what each data-access style costs over plain JDBC\n\n");
         md.append(runs.size() == 1
-                ? "One run on **%s**, %s.\n\n".formatted(first.db(), first.environment().getOrDefault("mode", ""))
-                : "Runs side by side: %s.\n\n".formatted(runs.stream().map(r -> "**" + r.db() + "**")
+                ? "One run on **%s**, %s.\n\n".formatted(first.label(), first.environment().getOrDefault("mode", ""))
+                : "Runs side by side: %s.\n\n".formatted(runs.stream().map(r -> "**" + r.label() + "**")
                         .collect(Collectors.joining(", "))));
         md.append("""
                 How to read it: every style runs the same operation on the same seeded data (10 purchases \
                 per user), through the same HikariCP pool, in its own JVM. **µs/op** is JMH's average time \
-                per call with its 99.9 % confidence interval; **× jdbc** divides by the plain-JDBC \
+                per call with its 99.9 %% confidence interval; **× jdbc** divides by the plain-JDBC \
                 reference (1.00 = as fast as hand-written JDBC); **+µs** is the time the style adds per \
                 call; **stmts** the round trips the database saw for one call; **B/op** the bytes the JVM \
                 allocated per call; **commits** the commits or rollbacks that ended an explicit transaction \
@@ -107,6 +115,7 @@ final class Report {
         startup();
         charts();
         warmupCheck();
+        agreement();
         belowFloor();
         missing();
         environment();
@@ -118,7 +127,7 @@ final class Report {
             if (stores.isEmpty()) {
                 continue;
             }
-            md.append("## At a glance: × jdbc on ").append(run.db()).append("\n\n| operation | jdbc µs/op |");
+            md.append("## At a glance: × jdbc on ").append(run.label()).append("\n\n| operation | jdbc µs/op |");
             stores.forEach(s -> md.append(' ').append(s).append(" |"));
             md.append("\n|---|---:|").append("---:|".repeat(stores.size())).append('\n');
             for (Family family : FAMILIES) {
@@ -148,10 +157,10 @@ final class Report {
         md.append("## ").append(family.title()).append("\n\n").append(family.note()).append("\n\n");
         md.append("| operation | style |");
         for (Results run : runs) {
-            String suffix = runs.size() > 1 ? " (" + run.db() + ")" : "";
+            String suffix = runs.size() > 1 ? " (" + run.label() + ")" : "";
             md.append(" µs/op").append(suffix).append(" | × jdbc").append(suffix).append(" | +µs").append(suffix).append(" |");
         }
-        md.append(" stmts | commits | B/op").append(runs.size() > 1 ? " (" + runs.get(0).db() + ")" : "").append(" |\n|---|---|");
+        md.append(" stmts | commits | B/op").append(runs.size() > 1 ? " (" + runs.get(0).label() + ")" : "").append(" |\n|---|---|");
         md.append("---:|---:|---:|".repeat(runs.size())).append("---:|---:|---:|\n");
         for (String op : family.operations()) {
             for (String store : stores) {
@@ -176,7 +185,7 @@ final class Report {
         }
         md.append('\n');
         for (Results run : runs) {
-            md.append("![").append(family.title()).append(" on ").append(run.db()).append("](")
+            md.append("![").append(family.title()).append(" on ").append(run.label()).append("](")
                     .append(chartName(family.id(), run)).append(")\n\n");
         }
     }
@@ -191,7 +200,7 @@ final class Report {
                 .append("through cold code. **classes** is how many classes the JVM loaded meanwhile (mean over the forks).\n\n")
                 .append("| style |");
         for (Results run : runs) {
-            String suffix = runs.size() > 1 ? " (" + run.db() + ")" : "";
+            String suffix = runs.size() > 1 ? " (" + run.label() + ")" : "";
             md.append(" ms").append(suffix).append(" | classes").append(suffix).append(" |");
         }
         md.append("\n|---|").append("---:|---:|".repeat(runs.size())).append('\n');
@@ -209,7 +218,7 @@ final class Report {
         }
         md.append('\n');
         for (Results run : runs) {
-            md.append("![Start-up on ").append(run.db()).append("](").append(chartName("startup", run)).append(")\n\n");
+            md.append("![Start-up on ").append(run.label()).append("](").append(chartName("startup", run)).append(")\n\n");
         }
     }
 
@@ -221,7 +230,7 @@ final class Report {
                 md.append("- [").append(file).append("](").append(file).append(")\n");
             }
             if (!others(run).isEmpty()) {
-                md.append("\n![Ratio to jdbc on ").append(run.db()).append("](").append(chartName("ratio", run)).append(")\n\n");
+                md.append("\n![Ratio to jdbc on ").append(run.label()).append("](").append(chartName("ratio", run)).append(")\n\n");
             }
         }
         md.append('\n');
@@ -235,7 +244,7 @@ final class Report {
                 continue;
             }
             List<Results.Warmup> off = warmups.stream().filter(w -> Math.abs(w.ratio() - 1) > WARMUP_TOLERANCE).toList();
-            md.append("## Warm-up check").append(runs.size() > 1 ? " (" + run.db() + ")" : "").append("\n\n")
+            md.append("## Warm-up check").append(runs.size() > 1 ? " (" + run.label() + ")" : "").append("\n\n")
                     .append(String.format(Locale.ROOT, "Steady state means the last warm-up iteration already runs at the "
                             + "measured speed. %d of %d benchmarks had their last warm-up iteration within %.0f %% of the "
                             + "measured mean", warmups.size() - off.size(), warmups.size(), WARMUP_TOLERANCE * 100));
@@ -253,6 +262,58 @@ final class Report {
         }
     }
 
+    /** How far two runs' ratios may differ and still agree, for operations whose jdbc time is at least {@link #AGREEMENT_FLOOR_MICROS}. */
+    static final double AGREEMENT = 0.10;
+    static final double AGREEMENT_FLOOR_MICROS = 20;
+
+    /**
+     * With two runs of the same database (say two consecutive {@code ./compare} runs combined), how
+     * well their ratios agree: the evidence that quick mode's figures repeat on this machine.
+     */
+    private void agreement() {
+        Map<String, List<Results>> byDb = runs.stream().collect(Collectors.groupingBy(Results::db, LinkedHashMap::new,
+                Collectors.toList()));
+        for (List<Results> same : byDb.values()) {
+            if (same.size() < 2) {
+                continue;
+            }
+            Results a = same.get(0);
+            Results b = same.get(1);
+            List<String> rows = new ArrayList<>();
+            int compared = 0;
+            int within = 0;
+            for (Family family : FAMILIES) {
+                for (String op : family.operations()) {
+                    for (String store : others(a)) {
+                        double ra = ratio(a, op, store);
+                        double rb = ratio(b, op, store);
+                        if (Double.isNaN(ra) || Double.isNaN(rb)) {
+                            continue;
+                        }
+                        double jdbc = Math.min(a.find(op, "jdbc").orElseThrow().micros(), b.find(op, "jdbc").orElseThrow().micros());
+                        double difference = rb / ra - 1;
+                        boolean counted = jdbc >= AGREEMENT_FLOOR_MICROS;
+                        boolean agrees = Math.abs(difference) <= AGREEMENT;
+                        if (counted) {
+                            compared++;
+                            within += agrees ? 1 : 0;
+                        }
+                        rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %+.0f %% | %s |", op, store,
+                                micros(jdbc), ra, rb, difference * 100,
+                                !counted ? "(jdbc under 20 µs)" : agrees ? "yes" : "**no**"));
+                    }
+                }
+            }
+            md.append("## Run-to-run agreement on ").append(a.db()).append("\n\n")
+                    .append(String.format(Locale.ROOT, "Two runs of the same comparison (%s and %s). Of the %d ratios whose "
+                            + "jdbc time is at least %.0f µs, %d agree within %.0f %%.%n%n", a.label(), b.label(), compared,
+                            AGREEMENT_FLOOR_MICROS, within, AGREEMENT * 100))
+                    .append("| operation | style | jdbc µs (lower run) | × jdbc, ").append(a.label()).append(" | × jdbc, ")
+                    .append(b.label()).append(" | difference | within 10 %? |\n|---|---|---:|---:|---:|---:|---|\n")
+                    .append(String.join("\n", rows)).append("\n\n");
+        }
+    }
+
     /**
      * Every style faster than the JDBC reference beyond noise. The reference is meant to be the
      * fastest plain-JDBC answer; a style below it means the reference's SQL (or the style's
@@ -265,7 +326,7 @@ final class Report {
                 for (String op : family.operations()) {
                     for (String store : others(run)) {
                         ratioInterval(run, op, store).filter(RatioInterval::belowFloor).ifPresent(r -> lines.add(String.format(
-                                Locale.ROOT, "- %s / %s on %s: %.2f × jdbc (interval %.2f–%.2f)", op, store, run.db(),
+                                Locale.ROOT, "- %s / %s on %s: %.2f × jdbc (interval %.2f–%.2f)", op, store, run.label(),
                                 r.ratio(), r.low(), r.high())));
                     }
                 }
@@ -289,7 +350,7 @@ final class Report {
             for (String op : operations) {
                 for (String store : run.stores()) {
                     if (run.find(op, store).isEmpty()) {
-                        lines.add("- " + op + " / " + store + " on " + run.db()
+                        lines.add("- " + op + " / " + store + " on " + run.label()
                                 + ": no result (the trial failed: see `jmh.log` for the fairness check or the error)");
                     }
                 }
@@ -304,7 +365,7 @@ final class Report {
         md.append("## Environment and settings\n\n");
         for (Results run : runs) {
             if (runs.size() > 1) {
-                md.append("### ").append(run.db()).append(" (").append(run.dir().getFileName()).append(")\n\n");
+                md.append("### ").append(run.label()).append(" (").append(run.dir().getFileName()).append(")\n\n");
             }
             md.append("| | |\n|---|---|\n");
             run.environment().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n"));
@@ -403,7 +464,7 @@ final class Report {
     }
 
     static String chartName(String id, Results run) {
-        return "chart-" + id + "-" + run.db() + ".png";
+        return "chart-" + id + "-" + run.label() + ".png";
     }
 
     static String micros(double us) {
