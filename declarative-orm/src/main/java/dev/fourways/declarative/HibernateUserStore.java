@@ -394,7 +394,9 @@ public final class HibernateUserStore implements UserStore {
         // users with their purchases in one join fetch. The second query selects the page by its
         // username range rather than "id in (:ids)": a list parameter makes Hibernate translate
         // the query to SQL again on every call (measured: over twice the cost of the range).
-        return inStateless("pageWithPurchases", session -> {
+        // Autocommit, as the policy says: each query is its own transaction. A user created between
+        // the two is filtered out below; one deleted between them is simply not on the page.
+        return autocommit("pageWithPurchases", session -> {
             List<PageKey> keys = session.createSelectionQuery(
                             "select id, username from UserEntity order by username", PageKey.class)
                     .setFirstResult(firstResult(pageNumber, pageSize))
