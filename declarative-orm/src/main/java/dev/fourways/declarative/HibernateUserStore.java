@@ -68,8 +68,9 @@ import org.hibernate.tool.schema.Action;
  *   <li>{@link #delete} and {@link #cancelPurchasesPlacedBefore} are mutation queries, and
  *       {@code executeUpdate()} outside a transaction fails ("No active transaction for update or
  *       delete query") unless {@code hibernate.allow_update_outside_transaction} is on, a setting
- *       Hibernate marks {@code @Unsafe} ("use of this setting is discouraged"); {@code StatelessSession.delete(entity)} is no way
- *       out, as it needs the row's version and so a select first.
+ *       Hibernate marks {@code @Unsafe} ("use of this setting is discouraged");
+ *       {@code StatelessSession.delete(entity)} is no way out, as it needs the row's version and
+ *       so a select first.
  *       https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/cfg/TransactionSettings.html#ALLOW_UPDATE_OUTSIDE_TRANSACTION</li>
  *   <li>{@link #addPurchase} persists through the persistence context, whose flush needs a
  *       transaction ("No active transaction"); a stateless insert would need the user as an
@@ -138,7 +139,7 @@ public final class HibernateUserStore implements UserStore {
         // as its own transaction (the policy for create). insert() is an immediate statement and,
         // unlike a mutation query or a stateful flush, Hibernate does not require a transaction for
         // it. The pooled sequence call, when the block of 50 ids is used up, is not transactional
-        // anyway. No begin/commit: on PostgreSQL that saved a COMMIT round trip per call.
+        // anyway. No begin/commit: one COMMIT round trip fewer on PostgreSQL and MariaDB.
         // https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/StatelessSession.html#insert(java.lang.Object)
         autocommit("create", session -> session.insert(entity));
         return entity.toUser();
