@@ -52,9 +52,9 @@ import org.apache.ibatis.session.SqlSessionFactory;
  * {@code changeEmail} and {@code mergeUsers} run in a session committed once ({@code commit(true)})
  * when the work returns and rolled back once ({@code rollback(true)}) on any failure;
  * {@code createAll} uses an {@link ExecutorType#BATCH} session. {@code streamAll} holds one
- * transaction while its stream is open and rolls it back when the stream closes. A session is not thread-safe and
- * never outlives its call (except under {@link #streamAll()}'s stream, until it is closed); the
- * {@link SqlSessionFactory} is shared, so the store is thread-safe.
+ * transaction while its stream is open and rolls it back when the stream closes. A session is
+ * not thread-safe and never outlives its call (except under {@link #streamAll()}'s stream, until
+ * it is closed); the {@link SqlSessionFactory} is shared, so the store is thread-safe.
  *
  * <p>Errors: MyBatis wraps every {@code SQLException} in a {@link PersistenceException} (a
  * {@code BatchExecutorException} around a {@code BatchUpdateException} for batches); the store
