@@ -189,10 +189,11 @@ public final class Compare {
         return found;
     }
 
-    /** The connection overrides ({@code fourways.db.url/user/password}) travel to every fork. */
+    /** The connection overrides ({@code fourways.db.url/user/password}) and JMH's lock override travel to every fork. */
     private static String[] passThrough(String... extra) {
         List<String> args = new ArrayList<>(List.of(extra));
-        for (String key : List.of("fourways.db.url", "fourways.db.user", "fourways.db.password", "fourways.db.poolSize")) {
+        for (String key : List.of("fourways.db.url", "fourways.db.user", "fourways.db.password", "fourways.db.poolSize",
+                "jmh.ignoreLock")) {
             if (System.getProperty(key) != null) {
                 args.add("-D" + key + "=" + System.getProperty(key));
             }

@@ -121,30 +121,39 @@ final class Report {
         environment();
     }
 
+    /**
+     * Every operation's jdbc time and each style's ratio to it; with several runs, one table with
+     * the runs side by side (the root README's table is this one, copied from the sample).
+     */
     private void headline() {
-        for (Results run : runs) {
-            List<String> stores = others(run);
-            if (stores.isEmpty()) {
-                continue;
-            }
-            md.append("## At a glance: × jdbc on ").append(run.label()).append("\n\n| operation | jdbc µs/op |");
-            stores.forEach(s -> md.append(' ').append(s).append(" |"));
-            md.append("\n|---|---:|").append("---:|".repeat(stores.size())).append('\n');
-            for (Family family : FAMILIES) {
-                for (String op : family.operations()) {
-                    Optional<Score> jdbc = run.find(op, "jdbc");
-                    if (jdbc.isEmpty() && stores.stream().allMatch(s -> run.find(op, s).isEmpty())) {
-                        continue;
-                    }
-                    md.append("| ").append(op).append(" | ").append(jdbc.map(s -> micros(s.micros())).orElse("–")).append(" |");
-                    for (String store : stores) {
-                        md.append(' ').append(ratioCell(run, op, store, false)).append(" |");
-                    }
-                    md.append('\n');
-                }
-            }
-            md.append('\n');
+        List<String> stores = new ArrayList<>(new LinkedHashSet<>(runs.stream().flatMap(r -> others(r).stream()).toList()));
+        if (stores.isEmpty()) {
+            return;
         }
+        md.append("## At a glance: × jdbc").append(runs.size() == 1 ? " on " + runs.get(0).label() : ", side by side")
+                .append("\n\n| operation |");
+        for (Results run : runs) {
+            String suffix = runs.size() > 1 ? " (" + run.label() + ")" : "";
+            md.append(" jdbc µs/op").append(suffix).append(" |");
+            stores.forEach(s -> md.append(' ').append(s).append(" |"));
+        }
+        md.append("\n|---|").append(("---:|" + "---:|".repeat(stores.size())).repeat(runs.size())).append('\n');
+        for (Family family : FAMILIES) {
+            for (String op : family.operations()) {
+                if (runs.stream().allMatch(r -> r.scores().stream().noneMatch(s -> s.operation().equals(op)))) {
+                    continue;
+                }
+                md.append("| ").append(op).append(" |");
+                for (Results run : runs) {
+                    md.append(' ').append(run.find(op, "jdbc").map(s -> micros(s.micros())).orElse("–")).append(" |");
+                    for (String store : stores) {
+                        md.append(' ').append(ratioCell(run, op, store)).append(" |");
+                    }
+                }
+                md.append('\n');
+            }
+        }
+        md.append('\n');
     }
 
     private void familyTable(Family family) {
@@ -173,7 +182,7 @@ final class Report {
                     Optional<Score> jdbc = run.find(op, "jdbc");
                     md.append(' ').append(score.map(s -> micros(s.micros()) + " ± " + micros(s.errorMicros())
                                     + (noisy(s) ? " ⚠" : "")).orElse("not timed"))
-                            .append(" | ").append(ratioCell(run, op, store, true))
+                            .append(" | ").append(ratioCell(run, op, store))
                             .append(" | ").append(score.flatMap(s -> jdbc.map(j -> added(s.micros() - j.micros()))).orElse("–"))
                             .append(" |");
                 }
@@ -448,16 +457,16 @@ final class Report {
     }
 
     /**
-     * A ratio for a table: "≈ jdbc" when its interval includes 1.00 (with the ratio beside it in the
-     * family tables), ⚠ when either result is noisy.
+     * A ratio for a table: "1.02 (≈ jdbc)" when its interval includes 1.00, ⚠ when either result is
+     * noisy.
      */
-    static String ratioCell(Results run, String op, String store, boolean withNumber) {
+    static String ratioCell(Results run, String op, String store) {
         if (store.equals("jdbc")) {
             return run.find(op, store).isPresent() ? "1.00" : "–";
         }
         return ratioInterval(run, op, store).map(r -> {
             String number = String.format(Locale.ROOT, "%.2f", r.ratio());
-            String text = r.aboutOne() ? (withNumber ? number + " (≈ jdbc)" : "≈ jdbc") : number;
+            String text = r.aboutOne() ? number + " (≈ jdbc)" : number;
             boolean noisy = noisy(run.find(op, store).orElseThrow()) || noisy(run.find(op, "jdbc").orElseThrow());
             return text + (noisy ? " ⚠" : "");
         }).orElse("–");

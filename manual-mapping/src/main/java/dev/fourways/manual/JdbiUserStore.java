@@ -68,6 +68,8 @@ public final class JdbiUserStore implements UserStore {
             + "p.status as p_status, p.placed_at as p_placed_at";
     private static final String SELECT_USERS = "select " + USER_COLUMNS + " from users u";
     private static final String USER_BY_ID = SELECT_USERS + " where u.id = :id";
+    private static final String INSERT_USER = "insert into users (id, username, email, display_name, created_at, version)"
+            + " values (:id, :username, :email, :displayName, :createdAt, 0)";
 
     /** Rows fetched per round trip by {@link #streamAll()}, as in the JDBC reference. */
     static final int STREAM_FETCH_SIZE = 500;
@@ -105,7 +107,21 @@ public final class JdbiUserStore implements UserStore {
     @Override
     public User create(NewUser user) {
         Validation.require("user", user);
-        return createAll(List.of(user)).get(0);
+        ensureOpen();
+        // One INSERT on a handle in autocommit, its own transaction (no commit round trip); the id
+        // comes from the store's block of reserved ids, with a sequence call first only when the
+        // block is used up (sequence values are not transactional anyway).
+        return withHandle("create", h -> {
+            long id = userIds.take(1, n -> nextValues(h, "users_seq", n))[0];
+            h.createUpdate(INSERT_USER)
+                    .bind("id", id)
+                    .bind("username", user.username())
+                    .bind("email", user.email())
+                    .bind("displayName", user.displayName())
+                    .bind("createdAt", utc(user.createdAt()))
+                    .execute();
+            return user.toUser(id);
+        });
     }
 
     @Override
@@ -119,8 +135,7 @@ public final class JdbiUserStore implements UserStore {
             // Ids first, one round trip per 50 users at most: MariaDB's driver returns no generated
             // keys for a sequence default, so the batch inserts ids it already knows.
             long[] ids = userIds.take(users.size(), n -> nextValues(h, "users_seq", n));
-            PreparedBatch batch = h.prepareBatch("insert into users (id, username, email, display_name, created_at, version)"
-                    + " values (:id, :username, :email, :displayName, :createdAt, 0)");
+            PreparedBatch batch = h.prepareBatch(INSERT_USER);
             List<User> created = new ArrayList<>(users.size());
             for (int i = 0; i < users.size(); i++) {
                 NewUser u = users.get(i);
@@ -338,9 +353,13 @@ public final class JdbiUserStore implements UserStore {
         Validation.pageNumber("pageNumber", pageNumber);
         Validation.pageSize("pageSize", pageSize);
         ensureOpen();
-        // One statement: the page of users as a derived table, joined to their purchases.
+        // One statement, a deferred join as in the JDBC reference: the derived table picks the
+        // page's ids from the username index alone (so the limit counts users, not joined rows),
+        // then only those users are read whole and joined to their purchases. With "select * ...
+        // limit offset" in the derived table MariaDB sorted every whole row (see the README).
         return withHandle("pageWithPurchases", h -> h.createQuery("select " + USER_COLUMNS + ", " + PURCHASE_COLUMNS
-                        + " from (select * from users order by username limit :limit offset :offset) u"
+                        + " from (select id from users order by username limit :limit offset :offset) k"
+                        + " join users u on u.id = k.id"
                         + " left join purchases p on p.user_id = u.id"
                         + " order by u.username, p.placed_at, p.id")
                 .bind("limit", pageSize)
