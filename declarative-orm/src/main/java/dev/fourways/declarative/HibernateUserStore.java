@@ -56,6 +56,29 @@ import org.hibernate.tool.schema.Action;
  * stateless twin (or {@code fromStatelessSession}, in autocommit, for reads that are a single
  * statement), so the persistence context never outlives one call, and only records leave.
  *
+ * <h2>Transactions: the contract's policy, and where Hibernate cannot follow it</h2>
+ * Autocommit (no begin, no commit: the statement is its own transaction) for {@link #create} (one
+ * {@code StatelessSession.insert}) and every read but {@link #page}; one transaction with exactly one
+ * commit for {@link #createAll}, {@link #page}, {@link #changeEmail}, {@link #mergeUsers}; one
+ * read-only transaction held by {@link #streamAll} while its stream is open. Three operations that
+ * the policy puts in autocommit run in one transaction here, because Hibernate's idiom for them
+ * refuses to run without one ({@code jakarta.persistence.TransactionRequiredException}, checked on
+ * Hibernate 7.4):
+ * <ul>
+ *   <li>{@link #delete} and {@link #cancelPurchasesPlacedBefore} are mutation queries, and
+ *       {@code executeUpdate()} outside a transaction fails ("No active transaction for update or
+ *       delete query") unless {@code hibernate.allow_update_outside_transaction} is on, a setting
+ *       Hibernate marks {@code @Unsafe} ("use of this setting is discouraged");
+ *       {@code StatelessSession.delete(entity)} is no way out, as it needs the row's version and
+ *       so a select first.
+ *       https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/cfg/TransactionSettings.html#ALLOW_UPDATE_OUTSIDE_TRANSACTION</li>
+ *   <li>{@link #addPurchase} persists through the persistence context, whose flush needs a
+ *       transaction ("No active transaction"); a stateless insert would need the user as an
+ *       entity, and a {@code StatelessSession} has no {@code getReference} (loading the user would
+ *       add a select).</li>
+ * </ul>
+ * On PostgreSQL and MariaDB each of those pays one COMMIT round trip the other styles do not.
+ *
  * <p>Thread-safe: the {@link SessionFactory} is; sessions are never shared.
  */
 public final class HibernateUserStore implements UserStore {
@@ -99,13 +122,27 @@ public final class HibernateUserStore implements UserStore {
                 // setMaxResults over a join fetch would page in memory after loading every row:
                 // make that mistake an error instead of a log line.
                 .property(QuerySettings.FAIL_ON_PAGINATION_OVER_COLLECTION_FETCH, true)
+                // HQL strings are looked up in the query plan cache; criteria queries are translated
+                // to SQL again on every call unless this is on. search builds the same few criteria
+                // shapes with bound values, so their plans can be cached (measured: module README).
+                // https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/cfg/QuerySettings.html#CRITERIA_PLAN_CACHE_ENABLED
+                .property(QuerySettings.CRITERIA_PLAN_CACHE_ENABLED, true)
                 .createEntityManagerFactory();
     }
 
     @Override
     public User create(NewUser user) {
         Validation.require("user", user);
-        return createAll(List.of(user)).get(0);
+        ensureOpen();
+        UserEntity entity = new UserEntity(user);
+        // One row: StatelessSession.insert() outside a transaction, so the INSERT runs in autocommit
+        // as its own transaction (the policy for create). insert() is an immediate statement and,
+        // unlike a mutation query or a stateful flush, Hibernate does not require a transaction for
+        // it. The pooled sequence call, when the block of 50 ids is used up, is not transactional
+        // anyway. No begin/commit: one COMMIT round trip fewer on PostgreSQL and MariaDB.
+        // https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/StatelessSession.html#insert(java.lang.Object)
+        autocommit("create", session -> session.insert(entity));
+        return entity.toUser();
     }
 
     @Override
@@ -132,7 +169,7 @@ public final class HibernateUserStore implements UserStore {
         ensureOpen();
         // get() by id: one select, no query to parse. In a stateless session nothing is cached or
         // snapshotted for a dirty check that could never happen.
-        return readStateless("findById", session ->
+        return autocommit("findById", session ->
                 Optional.ofNullable(session.get(UserEntity.class, id)).map(UserEntity::toUser));
     }
 
@@ -141,7 +178,7 @@ public final class HibernateUserStore implements UserStore {
         String name = Validation.username("username", username);
         ensureOpen();
         // A typed HQL selection query: checked when first parsed, then served from the query plan cache.
-        return readStateless("findByUsername", session -> Optional.ofNullable(
+        return autocommit("findByUsername", session -> Optional.ofNullable(
                 session.createSelectionQuery("from UserEntity where username = :username", UserEntity.class)
                         .setParameter("username", name)
                         .getSingleResultOrNull())
@@ -151,7 +188,7 @@ public final class HibernateUserStore implements UserStore {
     @Override
     public long count() {
         ensureOpen();
-        return readStateless("count", HibernateUserStore::countUsers);
+        return autocommit("count", HibernateUserStore::countUsers);
     }
 
     @Override
@@ -174,13 +211,13 @@ public final class HibernateUserStore implements UserStore {
         Validation.pageSize("limit", limit);
         ensureOpen();
         if (afterUsername == null) {
-            return readStateless("listAfter", session -> users(
+            return autocommit("listAfter", session -> users(
                     session.createSelectionQuery("from UserEntity order by username", UserEntity.class)
                             .setMaxResults(limit)
                             .getResultList()));
         }
         String after = afterUsername.toLowerCase(java.util.Locale.ROOT);
-        return readStateless("listAfter", session -> users(
+        return autocommit("listAfter", session -> users(
                 session.createSelectionQuery("from UserEntity where username > :after order by username",
                                 UserEntity.class)
                         .setParameter("after", after)
@@ -192,7 +229,7 @@ public final class HibernateUserStore implements UserStore {
     public List<User> search(UserQuery query) {
         Validation.require("query", query);
         ensureOpen();
-        return readStateless("search", session -> users(
+        return autocommit("search", session -> users(
                 session.createSelectionQuery(searchCriteria(session.getCriteriaBuilder(), query))
                         .setMaxResults(query.limit())
                         .getResultList()));
@@ -235,13 +272,19 @@ public final class HibernateUserStore implements UserStore {
         // PostgreSQL needs to honour the fetch size) and its connection live until the caller
         // closes the stream.
         // https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#jdbc-fetch-size
+        // The select list goes straight into the User record (a projection, as for topSpenders):
+        // reading entities cost an entity, a temporary persistence-context entry and a lazy
+        // collection wrapper per row, only to copy them into a record (measured: 2.5x jdbc on
+        // PostgreSQL with entities; see the module README for the figure with the projection).
+        // https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#projection-lists
         StatelessSession session = sessionFactory.openStatelessSession();
         try {
             session.beginTransaction();
-            return session.createSelectionQuery("from UserEntity order by id", UserEntity.class)
+            return session.createSelectionQuery("""
+                            select id, username, email, displayName, createdAt, version
+                            from UserEntity order by id""", User.class)
                     .setFetchSize(STREAM_FETCH_SIZE)
                     .getResultStream()
-                    .map(UserEntity::toUser)
                     .onClose(() -> release(session));
         } catch (RuntimeException e) {
             release(session);
@@ -300,7 +343,8 @@ public final class HibernateUserStore implements UserStore {
         ensureOpen();
         // A mutation query: one "delete from users where id=?". The purchases go by the foreign
         // key's ON DELETE CASCADE (declared with @OnDelete), never loaded. remove() on a managed
-        // entity would first need a select.
+        // entity would first need a select. It runs in a transaction although the policy says
+        // autocommit: Hibernate refuses a mutation query without one (see the class Javadoc).
         return inStateless("delete", session ->
                 session.createMutationQuery("delete from UserEntity where id = :id")
                         .setParameter("id", id)
@@ -312,6 +356,8 @@ public final class HibernateUserStore implements UserStore {
         Validation.require("purchase", purchase);
         ensureOpen();
         try {
+            // In a transaction although the policy says autocommit: a stateful flush requires one
+            // (see the class Javadoc).
             return inSession("addPurchase", session -> {
                 // getReference(): a proxy carrying only the id, enough to set the foreign key;
                 // the user is not loaded. A missing user is reported by the foreign key itself.
@@ -331,7 +377,7 @@ public final class HibernateUserStore implements UserStore {
         // One statement: the user left-joined to its purchases ("left join fetch"), the purchases
         // ordered by the collection's @OrderBy. No N+1, and no lazy loading after the session.
         // https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#association-fetching
-        return readStateless("findWithPurchases", session -> Optional.ofNullable(
+        return autocommit("findWithPurchases", session -> Optional.ofNullable(
                 session.createSelectionQuery(
                                 "from UserEntity u left join fetch u.purchases where u.id = :id", UserEntity.class)
                         .setParameter("id", userId)
@@ -349,7 +395,9 @@ public final class HibernateUserStore implements UserStore {
         // users with their purchases in one join fetch. The second query selects the page by its
         // username range rather than "id in (:ids)": a list parameter makes Hibernate translate
         // the query to SQL again on every call (measured: over twice the cost of the range).
-        return inStateless("pageWithPurchases", session -> {
+        // Autocommit, as the policy says: each query is its own transaction. A user created between
+        // the two is filtered out below; one deleted between them is simply not on the page.
+        return autocommit("pageWithPurchases", session -> {
             List<PageKey> keys = session.createSelectionQuery(
                             "select id, username from UserEntity order by username", PageKey.class)
                     .setFirstResult(firstResult(pageNumber, pageSize))
@@ -380,7 +428,8 @@ public final class HibernateUserStore implements UserStore {
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
         Instant before = Validation.instant("cutoff", cutoff);
         ensureOpen();
-        // A bulk HQL update: one statement, nothing loaded.
+        // A bulk HQL update: one statement, nothing loaded. In a transaction although the policy
+        // says autocommit: Hibernate refuses a mutation query without one (see the class Javadoc).
         // https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#session-cache-management
         return inStateless("cancelPurchasesPlacedBefore", session -> session.createMutationQuery(
                         "update PurchaseEntity set status = :cancelled where status in (:new, :paid) and placedAt < :cutoff")
@@ -399,7 +448,7 @@ public final class HibernateUserStore implements UserStore {
         // An aggregate is not an entity: the select list goes straight into the SpenderSummary
         // record (its canonical constructor), no entity is instantiated.
         // https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#projection-lists
-        return readStateless("topSpenders", session -> session.createSelectionQuery("""
+        return autocommit("topSpenders", session -> session.createSelectionQuery("""
                         select u.id, u.username, count(*), sum(p.amount)
                         from PurchaseEntity p join p.user u
                         where p.placedAt >= :since and p.status <> :cancelled
@@ -460,15 +509,15 @@ public final class HibernateUserStore implements UserStore {
     }
 
     /**
-     * A stateless session without an explicit transaction, for reads that are one statement: the
-     * statement runs in the connection's autocommit, which is its own transaction, as every other
-     * style's single-statement reads do. Wrapping one SELECT in begin/commit buys nothing and costs
+     * A stateless session without an explicit transaction, for reads that are one statement and for
+     * {@link #create}'s insert: the statement runs in the connection's autocommit, which is its own
+     * transaction, as in every other style. Wrapping one SELECT in begin/commit buys nothing and costs
      * a COMMIT round trip: on PostgreSQL over loopback it made every Hibernate lookup about 57 µs
      * slower than the other styles (docs/sample-report, before this change), a difference of
      * transaction demarcation rather than of Hibernate.
      * https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/SessionFactory.html#fromStatelessSession(java.util.function.Function)
      */
-    private <R> R readStateless(String operation, Function<StatelessSession, R> work) {
+    private <R> R autocommit(String operation, Function<StatelessSession, R> work) {
         try {
             return sessionFactory.fromStatelessSession(work);
         } catch (RuntimeException e) {
