@@ -65,6 +65,7 @@ import org.jooq.Sequence;
 import org.jooq.SortField;
 import org.jooq.Table;
 import org.jooq.TableLike;
+import org.jooq.conf.NestedCollectionEmulation;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
@@ -166,6 +167,16 @@ public final class JooqUserStore implements UserStore {
      *       each MULTISET query with {@code set @@group_concat_max_len = ...;}, a second statement
      *       in one call that the driver refuses without {@code allowMultiQueries}. The server's
      *       default (1 MiB of JSON per user's purchases, about 10,000 purchases) is the limit instead.</li>
+     *   <li>{@code emulateMultiset(JSON)}, chosen per database by measurement (README, "Measured
+     *       choices"). PostgreSQL: jOOQ 3.19's default is JSONB ({@code jsonb_agg}); {@code json_agg}
+     *       measured faster, and XML slower. H2 and MariaDB: JSON is the only emulation that works
+     *       there (JSONB renders the same JSON functions, neither has XML aggregation, and none of
+     *       the three has a native MULTISET); it is set so the choice does not move with jOOQ's
+     *       defaults. Safe: nothing compares or indexes the nested collections (what JSONB is for),
+     *       the arrays have no keys for JSONB to normalise, and every value round-trips exactly
+     *       ({@code numeric} amounts as JSON numbers with their scale, read as {@code BigDecimal};
+     *       timestamps as ISO strings with microseconds; the contract checks both).
+     *       https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/multiset-value-constructor/</li>
      * </ul>
      */
     static Settings settings() {
@@ -177,7 +188,8 @@ public final class JooqUserStore implements UserStore {
                 .withExecuteLogging(false)
                 .withFetchWarnings(false)
                 .withBindOffsetDateTimeType(true)
-                .withRenderGroupConcatMaxLenSessionVariable(false);
+                .withRenderGroupConcatMaxLenSessionVariable(false)
+                .withEmulateMultiset(NestedCollectionEmulation.JSON);
     }
 
     /** The jOOQ dialect for each database fourways runs on. */
