@@ -68,7 +68,7 @@ final class Charts {
         List<BufferedImage> panels = new ArrayList<>();
         for (String op : ops) {
             CategoryChart chart = new CategoryChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT)
-                    .title(op + " on " + run.db()).yAxisTitle("µs per call").build();
+                    .title(op + " on " + run.label()).yAxisTitle("µs per call").build();
             style(chart, stores.size());
             chart.getStyler().setLegendVisible(false);
             chart.getStyler().setOverlapped(true);
@@ -98,7 +98,7 @@ final class Charts {
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
-        g.drawString(title + " on " + run.db() + ": µs per call, lower is better (error bars: 99.9 % CI)", 12, 27);
+        g.drawString(title + " on " + run.label() + ": µs per call, lower is better (error bars: 99.9 % CI)", 12, 27);
         for (int i = 0; i < panels.size(); i++) {
             g.drawImage(panels.get(i), (i % columns) * PANEL_WIDTH, header + (i / columns) * PANEL_HEIGHT, null);
         }
@@ -107,7 +107,7 @@ final class Charts {
     }
 
     private static CategoryChart ratios(Results run, List<String> ops) {
-        CategoryChart chart = base("Each style's time divided by plain JDBC's, on " + run.db()
+        CategoryChart chart = base("Each style's time divided by plain JDBC's, on " + run.label()
                 + " (1.0 = as fast as JDBC; lower is better)", "× jdbc", ops.size());
         for (String store : stores(run)) {
             if (store.equals("jdbc")) {
@@ -140,7 +140,7 @@ final class Charts {
             return classes.isEmpty() ? st : "%s (%,d classes)".formatted(st,
                     Math.round(classes.stream().mapToLong(Long::longValue).average().orElse(0)));
         }).toList();
-        CategoryChart chart = base("Start-up on " + run.db() + ": a fresh JVM to the first findById (lower is better)",
+        CategoryChart chart = base("Start-up on " + run.label() + ": a fresh JVM to the first findById (lower is better)",
                 "ms (mean over forks, 99.9 % CI)", stores.size());
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setOverlapped(true);

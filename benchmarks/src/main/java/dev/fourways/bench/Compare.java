@@ -6,6 +6,7 @@ import dev.fourways.db.DatabaseSettings;
 import dev.fourways.db.IsolatedDatabase;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +53,6 @@ public final class Compare {
     static final int QUICK_WARMUP_ITERATIONS = 12;
     static final int QUICK_MEASUREMENT_ITERATIONS = 5;
     static final String QUICK_ITERATION = "500ms";
-    /** The same heap and flags as the forks of the plain JMH command line. */
-    private static final String[] STORE_JVM_ARGS = {"-Xms2g", "-Xmx2g", "-Djava.awt.headless=true"};
     private static final List<Class<?>> QUERY_BENCHMARKS = List.of(LookupBenchmarks.class, ListingBenchmarks.class,
             GraphBenchmarks.class, WriteBenchmarks.class, BulkInsertBenchmark.class, DestructiveWriteBenchmarks.class);
 
@@ -97,10 +96,10 @@ public final class Compare {
         if (count == 0) {
             System.out.println("No query benchmark matches --bench " + bench);
         } else if (mode == Mode.QUICK) {
-            for (int i = 0; i < stores.size(); i++) {
-                Path file = out.resolve("results-query-" + stores.get(i) + ".json");
-                runStoreJvm(stores.get(i), queryInclude, db, users, file, log, count * stores.size(), count * i);
-                results.add(file);
+            try (PrintStream console = ConsoleLog.stream(log, count * stores.size(), 0);
+                 StyleWorkers workers = StyleWorkers.start(stores, db, users, QUICK_WARMUP_ITERATIONS, QUICK_ITERATION,
+                         QUICK_MEASUREMENT_ITERATIONS, List.of(passThrough()), console)) {
+                results.addAll(workers.runInterleaved(benchmarks(QUERY_BENCHMARKS, bench), out));
             }
         } else {
             new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build(),
@@ -118,46 +117,14 @@ public final class Compare {
         Map<String, Object> census = new LinkedHashMap<>();
         census.put("database", db);
         census.put("users", StatementCensus.USERS);
-        census.put("statements", StatementCensus.count(StoreBenchmark.settings(db), stores));
+        Map<String, Map<String, StatementCensus.Count>> counts = StatementCensus.count(StoreBenchmark.settings(db), stores);
+        census.put("statements", perOperation(counts, StatementCensus.Count::statements));
+        census.put("commits", perOperation(counts, StatementCensus.Count::commits));
         Files.writeString(out.resolve(Results.STATEMENTS), Json.write(census), StandardCharsets.UTF_8);
 
         Map<String, Object> environment = environment(mode, db, users, stores, started);
         Files.writeString(out.resolve(Results.ENVIRONMENT), Json.write(environment), StandardCharsets.UTF_8);
         return Report.write(List.of(Results.read(out)), out);
-    }
-
-    /**
-     * Quick mode: one JVM per style runs all of that style's benchmarks one after another (JMH
-     * without forks inside it). The style's shared code paths (and H2's) are compiled once and stay
-     * compiled, as in an application, so each benchmark needs a short warm-up of its own; styles
-     * never share a JVM, and every style meets the benchmarks in the same order. See the README for
-     * the measurements behind this choice.
-     */
-    private static void runStoreJvm(String store, String include, String db, int users, Path result, Path log, int total,
-                                    int before) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(STORE_JVM_ARGS));
-        command.addAll(List.of(passThrough()));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.openjdk.jmh.Main", include,
-                "-p", "store=" + store, "-p", "db=" + db, "-p", "users=" + users, "-f", "0",
-                "-wi", String.valueOf(QUICK_WARMUP_ITERATIONS), "-w", QUICK_ITERATION,
-                "-i", String.valueOf(QUICK_MEASUREMENT_ITERATIONS), "-r", QUICK_ITERATION,
-                "-prof", "gc", "-rf", "json", "-rff", result.toAbsolutePath().toString()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (InputStream in = child.getInputStream(); java.io.PrintStream console = ConsoleLog.stream(log, total, before)) {
-            console.println("# fourways: style " + store + " in its own JVM");
-            in.transferTo(console);
-        }
-        try {
-            int exit = child.waitFor();
-            if (exit != 0) {
-                System.out.println("# fourways: the JVM for " + store + " exited with " + exit + " (see above)");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            child.destroy();
-            throw new IOException("interrupted while " + store + " ran", e);
-        }
     }
 
     private static ChainedOptionsBuilder queryOptions(Mode mode, String include, List<String> stores, String db, int users,
@@ -170,7 +137,7 @@ public final class Compare {
             case FULL -> o.forks(3).measurementIterations(10);
             case SMOKE -> o.forks(0).warmupIterations(0).measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(20));
-            case QUICK -> throw new IllegalStateException("quick mode runs one JVM per style, see runStoreJvm");
+            case QUICK -> throw new IllegalStateException("quick mode runs one warm JVM per style, see StyleWorkers");
         }
         return o;
     }
@@ -198,27 +165,51 @@ public final class Compare {
 
     /** How many benchmark methods of these classes match the regex (all when it is null), for the progress line. */
     private static int count(List<Class<?>> classes, String regex) {
+        return benchmarks(classes, regex).size();
+    }
+
+    /**
+     * The benchmark methods of these classes whose name matches the regex (all when it is null), as
+     * {@code Class.method}, in the classes' order and each class's source order (JMH sorts methods
+     * by name; the source order groups related benchmarks, as the report does).
+     */
+    static List<String> benchmarks(List<Class<?>> classes, String regex) {
         Pattern pattern = Pattern.compile("^(" + (regex == null ? ".*" : regex) + ")$");
-        int n = 0;
+        List<String> found = new ArrayList<>();
         for (Class<?> c : classes) {
-            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
-                if (m.isAnnotationPresent(org.openjdk.jmh.annotations.Benchmark.class) && pattern.matcher(m.getName()).matches()) {
-                    n++;
+            for (String op : Report.FAMILIES.stream().flatMap(f -> f.operations().stream()).toList()) {
+                for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                    if (m.getName().equals(op) && m.isAnnotationPresent(org.openjdk.jmh.annotations.Benchmark.class)
+                            && pattern.matcher(m.getName()).matches()) {
+                        found.add(c.getSimpleName() + "." + m.getName());
+                    }
                 }
             }
         }
-        return n;
+        return found;
     }
 
-    /** The connection overrides ({@code fourways.db.url/user/password}) travel to every fork. */
+    /** The connection overrides ({@code fourways.db.url/user/password}) and JMH's lock override travel to every fork. */
     private static String[] passThrough(String... extra) {
         List<String> args = new ArrayList<>(List.of(extra));
-        for (String key : List.of("fourways.db.url", "fourways.db.user", "fourways.db.password", "fourways.db.poolSize")) {
+        for (String key : List.of("fourways.db.url", "fourways.db.user", "fourways.db.password", "fourways.db.poolSize",
+                "jmh.ignoreLock")) {
             if (System.getProperty(key) != null) {
                 args.add("-D" + key + "=" + System.getProperty(key));
             }
         }
         return args.toArray(String[]::new);
+    }
+
+    private static Map<String, Map<String, Integer>> perOperation(Map<String, Map<String, StatementCensus.Count>> counts,
+                                                                  java.util.function.ToIntFunction<StatementCensus.Count> field) {
+        Map<String, Map<String, Integer>> result = new LinkedHashMap<>();
+        counts.forEach((store, ops) -> {
+            Map<String, Integer> perOp = new LinkedHashMap<>();
+            ops.forEach((op, count) -> perOp.put(op, field.applyAsInt(count)));
+            result.put(store, perOp);
+        });
+        return result;
     }
 
     @SuppressWarnings("unchecked")
@@ -258,7 +249,8 @@ public final class Compare {
         env.put("database", db);
         env.put("database product", databaseProduct(db));
         env.put("mode", switch (mode) {
-            case QUICK -> "quick (`./compare`): one JVM per style, every benchmark %d × %s warm-up and %d × %s measured"
+            case QUICK -> ("quick (`./compare`): one warm JVM per style, the styles of each benchmark run back to back "
+                    + "(interleaved), every benchmark %d × %s warm-up and %d × %s measured")
                     .formatted(QUICK_WARMUP_ITERATIONS, QUICK_ITERATION, QUICK_MEASUREMENT_ITERATIONS, QUICK_ITERATION);
             case FULL -> "full (`./compare --full`): a fresh JVM per benchmark and style, 3 forks";
             case SMOKE -> "smoke (the test): in-process, one short iteration; the numbers mean nothing";

@@ -19,7 +19,8 @@ final class ConsoleLog extends OutputStream {
 
     private final PrintStream console;
     private final OutputStream file;
-    private final StringBuilder line = new StringBuilder();
+    /** The bytes of the current line: decoded as UTF-8 once whole, so ± and ≈ survive. */
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
     private final int total;
     private int started;
 
@@ -48,14 +49,14 @@ final class ConsoleLog extends OutputStream {
     @Override
     public void write(int b) throws IOException {
         if (b == '\n') {
-            String text = line.toString();
-            line.setLength(0);
+            String text = line.toString(StandardCharsets.UTF_8);
+            line.reset();
             if (text.startsWith("# Benchmark: ")) {
                 emit("# fourways: benchmark " + (++started) + " of " + total + "\n");
             }
             emit(text + "\n");
         } else {
-            line.append((char) b);
+            line.write(b);
         }
     }
 
@@ -66,7 +67,7 @@ final class ConsoleLog extends OutputStream {
     }
 
     private void emit(String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         console.write(bytes);
         file.write(bytes);
     }

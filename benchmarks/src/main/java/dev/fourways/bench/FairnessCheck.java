@@ -26,22 +26,22 @@ public final class FairnessCheck {
             q.put("findById#" + k, s -> w.findById(s, call));
             q.put("findByUsername#" + k, s -> w.findByUsername(s, call));
             q.put("findWithPurchases#" + k, s -> w.findWithPurchases(s, call));
+            q.put("pageShallow#" + k, s -> w.pageShallow(s, call));
+            q.put("pageDeep#" + k, s -> w.pageDeep(s, call));
+            q.put("listAfterDeep#" + k, s -> w.listAfterDeep(s, call));
+            q.put("search#" + k, s -> w.search(s, call));
+            q.put("pageWithPurchases#" + k, s -> w.pageWithPurchases(s, call));
+            q.put("topSpenders#" + k, s -> w.topSpenders(s, call));
         }
         q.put("findById(missing)", s -> s.findById(-1));
         q.put("findByUsername(UPPER CASE)", s -> s.findByUsername(w.data().username(0).toUpperCase()));
         q.put("count", w::count);
-        q.put("pageShallow", w::pageShallow);
-        q.put("pageDeep", w::pageDeep);
         q.put("listAfter(null)", s -> s.listAfter(null, Workload.PAGE_SIZE));
-        q.put("listAfterDeep", w::listAfterDeep);
-        q.put("search", w::search);
         q.put("streamAll", s -> {
             List<Object> all = new ArrayList<>();
             w.streamAll(s, all::add);
             return all;
         });
-        q.put("pageWithPurchases", w::pageWithPurchases);
-        q.put("topSpenders", w::topSpenders);
         return q;
     }
 

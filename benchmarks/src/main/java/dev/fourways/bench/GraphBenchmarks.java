@@ -18,12 +18,12 @@ public class GraphBenchmarks extends StoreBenchmark {
     /** 20 users with 10 purchases each (200 purchase rows), at most two statements. */
     @Benchmark
     public List<UserWithPurchases> pageWithPurchases() {
-        return workload.pageWithPurchases(userStore);
+        return workload.pageWithPurchases(userStore, call++);
     }
 
     /** A group-by over a year of purchases: the database does the work, the style maps 10 rows. */
     @Benchmark
     public List<SpenderSummary> topSpenders() {
-        return workload.topSpenders(userStore);
+        return workload.topSpenders(userStore, call++);
     }
 }

@@ -12,25 +12,25 @@ public class ListingBenchmarks extends StoreBenchmark {
     /** Page 3 of 20 users, with the total count (two statements). */
     @Benchmark
     public Page<User> pageShallow() {
-        return workload.pageShallow(userStore);
+        return workload.pageShallow(userStore, call++);
     }
 
     /** 20 users 90 % of the way through, by offset. */
     @Benchmark
     public Page<User> pageDeep() {
-        return workload.pageDeep(userStore);
+        return workload.pageDeep(userStore, call++);
     }
 
     /** The same 20 users as {@link #pageDeep}, by keyset ({@code username > ?}). */
     @Benchmark
     public List<User> listAfterDeep() {
-        return workload.listAfterDeep(userStore);
+        return workload.listAfterDeep(userStore, call++);
     }
 
     /** The dynamic query with three criteria (two LIKEs and a time range), newest first, 50 rows. */
     @Benchmark
     public List<User> search() {
-        return workload.search(userStore);
+        return workload.search(userStore, call++);
     }
 
     /** Every user through the lazy stream; each row goes to the Blackhole. */

@@ -65,7 +65,7 @@ final class Report {
      * @return the report file
      */
     static Path write(List<Results> runs, Path out) {
-        Report report = new Report(runs, out);
+        Report report = new Report(labelled(runs), out);
         try {
             Files.createDirectories(out);
             report.render();
@@ -77,23 +77,37 @@ final class Report {
         }
     }
 
+    /** Numbers the runs of a database that appears more than once (h2-1, h2-2), so their tables and charts stay apart. */
+    private static List<Results> labelled(List<Results> runs) {
+        Map<String, Long> perDb = runs.stream().collect(Collectors.groupingBy(Results::db, Collectors.counting()));
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        return runs.stream().map(r -> perDb.get(r.db()) == 1 ? r
+                : r.withLabel(r.db() + "-" + seen.merge(r.db(), 1, Integer::sum))).toList();
+    }
+
     private void render() {
         Results first = runs.get(0);
         md.append("# fourways: what each data-access style costs over plain JDBC\n\n");
         md.append(runs.size() == 1
-                ? "One run on **%s**, %s.\n\n".formatted(first.db(), first.environment().getOrDefault("mode", ""))
-                : "Runs side by side: %s.\n\n".formatted(runs.stream().map(r -> "**" + r.db() + "**")
+                ? "One run on **%s**, %s.\n\n".formatted(first.label(), first.environment().getOrDefault("mode", ""))
+                : "Runs side by side: %s.\n\n".formatted(runs.stream().map(r -> "**" + r.label() + "**")
                         .collect(Collectors.joining(", "))));
         md.append("""
                 How to read it: every style runs the same operation on the same seeded data (10 purchases \
                 per user), through the same HikariCP pool, in its own JVM. **µs/op** is JMH's average time \
-                per call with its 99.9 % confidence interval; **× jdbc** divides by the plain-JDBC \
+                per call with its 99.9 %% confidence interval; **× jdbc** divides by the plain-JDBC \
                 reference (1.00 = as fast as hand-written JDBC); **+µs** is the time the style adds per \
                 call; **stmts** the round trips the database saw for one call; **B/op** the bytes the JVM \
-                allocated per call. Lower is better everywhere. A style that gave different answers \
-                from jdbc in the fairness check is not timed and is listed as missing.
+                allocated per call; **commits** the commits or rollbacks that ended an explicit transaction \
+                (each one more round trip on a server; 0 means autocommit, see `UserStore`'s transaction \
+                policy). Lower is better everywhere. A style that gave different answers from jdbc in the \
+                fairness check is not timed and is listed as missing.
 
-                """);
+                **Noise.** ⚠ marks a result whose 99.9 %% interval is wider than %.0f %% of its mean: \
+                rerun it (or use `--full`) before quoting it. A ratio whose interval (from both results' \
+                intervals) includes 1.00 reads **≈ jdbc**: not a win and not a loss.
+
+                """.formatted(NOISY * 100));
         headline();
         for (Family family : FAMILIES) {
             familyTable(family);
@@ -101,6 +115,8 @@ final class Report {
         startup();
         charts();
         warmupCheck();
+        agreement();
+        belowFloor();
         missing();
         environment();
     }
@@ -111,7 +127,7 @@ final class Report {
             if (stores.isEmpty()) {
                 continue;
             }
-            md.append("## At a glance: × jdbc on ").append(run.db()).append("\n\n| operation | jdbc µs/op |");
+            md.append("## At a glance: × jdbc on ").append(run.label()).append("\n\n| operation | jdbc µs/op |");
             stores.forEach(s -> md.append(' ').append(s).append(" |"));
             md.append("\n|---|---:|").append("---:|".repeat(stores.size())).append('\n');
             for (Family family : FAMILIES) {
@@ -122,7 +138,7 @@ final class Report {
                     }
                     md.append("| ").append(op).append(" | ").append(jdbc.map(s -> micros(s.micros())).orElse("–")).append(" |");
                     for (String store : stores) {
-                        md.append(' ').append(ratio(run, op, store)).append(" |");
+                        md.append(' ').append(ratioCell(run, op, store, false)).append(" |");
                     }
                     md.append('\n');
                 }
@@ -141,11 +157,11 @@ final class Report {
         md.append("## ").append(family.title()).append("\n\n").append(family.note()).append("\n\n");
         md.append("| operation | style |");
         for (Results run : runs) {
-            String suffix = runs.size() > 1 ? " (" + run.db() + ")" : "";
+            String suffix = runs.size() > 1 ? " (" + run.label() + ")" : "";
             md.append(" µs/op").append(suffix).append(" | × jdbc").append(suffix).append(" | +µs").append(suffix).append(" |");
         }
-        md.append(" stmts | B/op").append(runs.size() > 1 ? " (" + runs.get(0).db() + ")" : "").append(" |\n|---|---|");
-        md.append("---:|---:|---:|".repeat(runs.size())).append("---:|---:|\n");
+        md.append(" stmts | commits | B/op").append(runs.size() > 1 ? " (" + runs.get(0).label() + ")" : "").append(" |\n|---|---|");
+        md.append("---:|---:|---:|".repeat(runs.size())).append("---:|---:|---:|\n");
         for (String op : family.operations()) {
             for (String store : stores) {
                 if (runs.stream().allMatch(r -> r.find(op, store).isEmpty() && !r.stores().contains(store))) {
@@ -155,19 +171,21 @@ final class Report {
                 for (Results run : runs) {
                     Optional<Score> score = run.find(op, store);
                     Optional<Score> jdbc = run.find(op, "jdbc");
-                    md.append(' ').append(score.map(s -> micros(s.micros()) + " ± " + micros(s.errorMicros())).orElse("not timed"))
-                            .append(" | ").append(ratio(run, op, store))
+                    md.append(' ').append(score.map(s -> micros(s.micros()) + " ± " + micros(s.errorMicros())
+                                    + (noisy(s) ? " ⚠" : "")).orElse("not timed"))
+                            .append(" | ").append(ratioCell(run, op, store, true))
                             .append(" | ").append(score.flatMap(s -> jdbc.map(j -> added(s.micros() - j.micros()))).orElse("–"))
                             .append(" |");
                 }
-                md.append(' ').append(statements(op, store)).append(" | ")
+                md.append(' ').append(counts(Results::statements, op, store)).append(" | ")
+                        .append(counts(Results::commits, op, store)).append(" | ")
                         .append(runs.get(0).find(op, store).flatMap(Score::bytesPerOp).map(Report::bytes).orElse("–"))
                         .append(" |\n");
             }
         }
         md.append('\n');
         for (Results run : runs) {
-            md.append("![").append(family.title()).append(" on ").append(run.db()).append("](")
+            md.append("![").append(family.title()).append(" on ").append(run.label()).append("](")
                     .append(chartName(family.id(), run)).append(")\n\n");
         }
     }
@@ -182,7 +200,7 @@ final class Report {
                 .append("through cold code. **classes** is how many classes the JVM loaded meanwhile (mean over the forks).\n\n")
                 .append("| style |");
         for (Results run : runs) {
-            String suffix = runs.size() > 1 ? " (" + run.db() + ")" : "";
+            String suffix = runs.size() > 1 ? " (" + run.label() + ")" : "";
             md.append(" ms").append(suffix).append(" | classes").append(suffix).append(" |");
         }
         md.append("\n|---|").append("---:|---:|".repeat(runs.size())).append('\n');
@@ -200,7 +218,7 @@ final class Report {
         }
         md.append('\n');
         for (Results run : runs) {
-            md.append("![Start-up on ").append(run.db()).append("](").append(chartName("startup", run)).append(")\n\n");
+            md.append("![Start-up on ").append(run.label()).append("](").append(chartName("startup", run)).append(")\n\n");
         }
     }
 
@@ -212,7 +230,7 @@ final class Report {
                 md.append("- [").append(file).append("](").append(file).append(")\n");
             }
             if (!others(run).isEmpty()) {
-                md.append("\n![Ratio to jdbc on ").append(run.db()).append("](").append(chartName("ratio", run)).append(")\n\n");
+                md.append("\n![Ratio to jdbc on ").append(run.label()).append("](").append(chartName("ratio", run)).append(")\n\n");
             }
         }
         md.append('\n');
@@ -226,7 +244,7 @@ final class Report {
                 continue;
             }
             List<Results.Warmup> off = warmups.stream().filter(w -> Math.abs(w.ratio() - 1) > WARMUP_TOLERANCE).toList();
-            md.append("## Warm-up check").append(runs.size() > 1 ? " (" + run.db() + ")" : "").append("\n\n")
+            md.append("## Warm-up check").append(runs.size() > 1 ? " (" + run.label() + ")" : "").append("\n\n")
                     .append(String.format(Locale.ROOT, "Steady state means the last warm-up iteration already runs at the "
                             + "measured speed. %d of %d benchmarks had their last warm-up iteration within %.0f %% of the "
                             + "measured mean", warmups.size() - off.size(), warmups.size(), WARMUP_TOLERANCE * 100));
@@ -244,6 +262,86 @@ final class Report {
         }
     }
 
+    /** How far two runs' ratios may differ and still agree, for operations whose jdbc time is at least {@link #AGREEMENT_FLOOR_MICROS}. */
+    static final double AGREEMENT = 0.10;
+    static final double AGREEMENT_FLOOR_MICROS = 20;
+
+    /**
+     * With two runs of the same database (say two consecutive {@code ./compare} runs combined), how
+     * well their ratios agree: the evidence that quick mode's figures repeat on this machine.
+     */
+    private void agreement() {
+        Map<String, List<Results>> byDb = runs.stream().collect(Collectors.groupingBy(Results::db, LinkedHashMap::new,
+                Collectors.toList()));
+        for (List<Results> same : byDb.values()) {
+            if (same.size() < 2) {
+                continue;
+            }
+            Results a = same.get(0);
+            Results b = same.get(1);
+            List<String> rows = new ArrayList<>();
+            int compared = 0;
+            int within = 0;
+            for (Family family : FAMILIES) {
+                for (String op : family.operations()) {
+                    for (String store : others(a)) {
+                        double ra = ratio(a, op, store);
+                        double rb = ratio(b, op, store);
+                        if (Double.isNaN(ra) || Double.isNaN(rb)) {
+                            continue;
+                        }
+                        double jdbc = Math.min(a.find(op, "jdbc").orElseThrow().micros(), b.find(op, "jdbc").orElseThrow().micros());
+                        double difference = rb / ra - 1;
+                        boolean counted = jdbc >= AGREEMENT_FLOOR_MICROS;
+                        boolean agrees = Math.abs(difference) <= AGREEMENT;
+                        if (counted) {
+                            compared++;
+                            within += agrees ? 1 : 0;
+                        }
+                        rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %+.0f %% | %s |", op, store,
+                                micros(jdbc), ra, rb, difference * 100,
+                                !counted ? "(jdbc under 20 µs)" : agrees ? "yes" : "**no**"));
+                    }
+                }
+            }
+            md.append("## Run-to-run agreement on ").append(a.db()).append("\n\n")
+                    .append(String.format(Locale.ROOT, "Two runs of the same comparison (%s and %s). Of the %d ratios whose "
+                            + "jdbc time is at least %.0f µs, %d agree within %.0f %%.%n%n", a.label(), b.label(), compared,
+                            AGREEMENT_FLOOR_MICROS, within, AGREEMENT * 100))
+                    .append("| operation | style | jdbc µs (lower run) | × jdbc, ").append(a.label()).append(" | × jdbc, ")
+                    .append(b.label()).append(" | difference | within 10 %? |\n|---|---|---:|---:|---:|---:|---|\n")
+                    .append(String.join("\n", rows)).append("\n\n");
+        }
+    }
+
+    /**
+     * Every style faster than the JDBC reference beyond noise. The reference is meant to be the
+     * fastest plain-JDBC answer; a style below it means the reference's SQL (or the style's
+     * answer) needs a look before the ratio is quoted.
+     */
+    private void belowFloor() {
+        List<String> lines = new ArrayList<>();
+        for (Results run : runs) {
+            for (Family family : FAMILIES) {
+                for (String op : family.operations()) {
+                    for (String store : others(run)) {
+                        ratioInterval(run, op, store).filter(RatioInterval::belowFloor).ifPresent(r -> lines.add(String.format(
+                                Locale.ROOT, "- %s / %s on %s: %.2f × jdbc (interval %.2f–%.2f)", op, store, run.label(),
+                                r.ratio(), r.low(), r.high())));
+                    }
+                }
+            }
+        }
+        md.append("## Faster than the floor\n\n");
+        if (lines.isEmpty()) {
+            md.append("No style was faster than the JDBC reference beyond noise on any operation.\n\n");
+            return;
+        }
+        md.append("The JDBC reference should be the fastest plain-JDBC answer. These results are below it by more ")
+                .append("than their intervals allow, so the reference's SQL for them (or what the style does differently) ")
+                .append("needs a look before the ratio is quoted:\n\n").append(String.join("\n", lines)).append("\n\n");
+    }
+
     private void missing() {
         List<String> lines = new ArrayList<>();
         for (Results run : runs) {
@@ -252,7 +350,7 @@ final class Report {
             for (String op : operations) {
                 for (String store : run.stores()) {
                     if (run.find(op, store).isEmpty()) {
-                        lines.add("- " + op + " / " + store + " on " + run.db()
+                        lines.add("- " + op + " / " + store + " on " + run.label()
                                 + ": no result (the trial failed: see `jmh.log` for the fairness check or the error)");
                     }
                 }
@@ -267,7 +365,7 @@ final class Report {
         md.append("## Environment and settings\n\n");
         for (Results run : runs) {
             if (runs.size() > 1) {
-                md.append("### ").append(run.db()).append(" (").append(run.dir().getFileName()).append(")\n\n");
+                md.append("### ").append(run.label()).append(" (").append(run.dir().getFileName()).append(")\n\n");
             }
             md.append("| | |\n|---|---|\n");
             run.environment().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n"));
@@ -292,26 +390,81 @@ final class Report {
         return run.stores().stream().filter(s -> !s.equals("jdbc")).toList();
     }
 
-    private String statements(String op, String store) {
+    /** The census's count for one operation and store, per run ("1 / 2" when the databases differ). */
+    private String counts(java.util.function.Function<Results, Map<String, Map<String, Integer>>> census, String op,
+                          String store) {
         Set<String> counts = new LinkedHashSet<>();
         for (Results run : runs) {
-            Integer n = run.statements().getOrDefault(store, Map.of()).get(op);
+            Integer n = census.apply(run).getOrDefault(store, Map.of()).get(op);
             counts.add(n == null ? "–" : String.valueOf(n));
         }
         return String.join(" / ", counts);
     }
 
-    static String ratio(Results run, String op, String store) {
+    /** A result whose 99.9 % half-width is more than this share of its mean is marked noisy. */
+    static final double NOISY = 0.20;
+
+    /** True when the result's interval is wider than {@link #NOISY} of its mean, or unknown. */
+    static boolean noisy(Score s) {
+        return !(s.errorMicros() <= NOISY * s.micros());
+    }
+
+    /**
+     * The interval of a ratio from the intervals of its two results: the lowest over the highest
+     * and the highest over the lowest. Its upper end is infinite when jdbc's interval reaches 0.
+     */
+    record RatioInterval(double ratio, double low, double high) {
+        static RatioInterval of(Score style, Score jdbc) {
+            double se = Double.isNaN(style.errorMicros()) ? style.micros() : style.errorMicros();
+            double je = Double.isNaN(jdbc.errorMicros()) ? jdbc.micros() : jdbc.errorMicros();
+            double low = Math.max(0, style.micros() - se) / (jdbc.micros() + je);
+            double high = jdbc.micros() - je <= 0 ? Double.POSITIVE_INFINITY : (style.micros() + se) / (jdbc.micros() - je);
+            return new RatioInterval(style.micros() / jdbc.micros(), low, high);
+        }
+
+        /** Within noise of jdbc: the interval includes 1.00. */
+        boolean aboutOne() {
+            return low <= 1 && 1 <= high;
+        }
+
+        /** Faster than the floor beyond noise: even the interval's upper end is below 1.00. */
+        boolean belowFloor() {
+            return high < 1;
+        }
+    }
+
+    static Optional<RatioInterval> ratioInterval(Results run, String op, String store) {
         Optional<Score> s = run.find(op, store);
         Optional<Score> jdbc = run.find(op, "jdbc");
         if (s.isEmpty() || jdbc.isEmpty()) {
-            return "–";
+            return Optional.empty();
         }
-        return String.format(Locale.ROOT, "%.2f", s.get().micros() / jdbc.get().micros());
+        return Optional.of(RatioInterval.of(s.get(), jdbc.get()));
+    }
+
+    /** The ratio as a number, for charts; NaN when either result is missing. */
+    static double ratio(Results run, String op, String store) {
+        return ratioInterval(run, op, store).map(RatioInterval::ratio).orElse(Double.NaN);
+    }
+
+    /**
+     * A ratio for a table: "≈ jdbc" when its interval includes 1.00 (with the ratio beside it in the
+     * family tables), ⚠ when either result is noisy.
+     */
+    static String ratioCell(Results run, String op, String store, boolean withNumber) {
+        if (store.equals("jdbc")) {
+            return run.find(op, store).isPresent() ? "1.00" : "–";
+        }
+        return ratioInterval(run, op, store).map(r -> {
+            String number = String.format(Locale.ROOT, "%.2f", r.ratio());
+            String text = r.aboutOne() ? (withNumber ? number + " (≈ jdbc)" : "≈ jdbc") : number;
+            boolean noisy = noisy(run.find(op, store).orElseThrow()) || noisy(run.find(op, "jdbc").orElseThrow());
+            return text + (noisy ? " ⚠" : "");
+        }).orElse("–");
     }
 
     static String chartName(String id, Results run) {
-        return "chart-" + id + "-" + run.db() + ".png";
+        return "chart-" + id + "-" + run.label() + ".png";
     }
 
     static String micros(double us) {

@@ -18,13 +18,16 @@ import java.util.Optional;
  *
  * @param dir         the folder
  * @param db          the database the run used (h2, postgresql, mariadb)
+ * @param label       how the report names the run: the database, numbered when a report has two runs of one database
  * @param scores      every JMH result, one per benchmark and store
  * @param statements  per store, per operation, round trips of one call
+ * @param commits     per store, per operation, commits and rollbacks of one call (explicit transactions)
  * @param startupClasses per store, the classes each fork loaded during start-up
  * @param environment what the run ran on, in display order
  */
-record Results(Path dir, String db, List<Score> scores, Map<String, Map<String, Integer>> statements,
-               Map<String, List<Long>> startupClasses, Map<String, String> environment) {
+record Results(Path dir, String db, String label, List<Score> scores, Map<String, Map<String, Integer>> statements,
+               Map<String, Map<String, Integer>> commits, Map<String, List<Long>> startupClasses,
+               Map<String, String> environment) {
 
     static final String RESULTS = "results.json";
     static final String STATEMENTS = "statements.json";
@@ -122,14 +125,12 @@ record Results(Path dir, String db, List<Score> scores, Map<String, Map<String, 
             scores.add(score((Map<String, Object>) o));
         }
         Map<String, Map<String, Integer>> statements = new LinkedHashMap<>();
+        Map<String, Map<String, Integer>> commits = new LinkedHashMap<>();
         Path census = dir.resolve(STATEMENTS);
         if (Files.exists(census)) {
-            Map<String, Object> c = (Map<String, Object>) ((Map<String, Object>) Json.parse(text(census))).get("statements");
-            c.forEach((store, ops) -> {
-                Map<String, Integer> perOp = new LinkedHashMap<>();
-                ((Map<String, Object>) ops).forEach((op, n) -> perOp.put(op, ((Double) n).intValue()));
-                statements.put(store, perOp);
-            });
+            Map<String, Object> c = (Map<String, Object>) Json.parse(text(census));
+            perOperation((Map<String, Object>) c.get("statements"), statements);
+            perOperation((Map<String, Object>) c.get("commits"), commits);
         }
         Map<String, List<Long>> classes = new LinkedHashMap<>();
         Path startup = dir.resolve(STARTUP_CLASSES);
@@ -142,7 +143,21 @@ record Results(Path dir, String db, List<Score> scores, Map<String, Map<String, 
                 }
             }
         }
-        return new Results(dir, environment.getOrDefault("database", "h2"), scores, statements, classes, environment);
+        String db = environment.getOrDefault("database", "h2");
+        return new Results(dir, db, db, scores, statements, commits, classes, environment);
+    }
+
+    /** Reads {@code {store: {operation: n}}} from the census; a census written before commits were counted has none. */
+    @SuppressWarnings("unchecked")
+    private static void perOperation(Map<String, Object> counts, Map<String, Map<String, Integer>> into) {
+        if (counts == null) {
+            return;
+        }
+        counts.forEach((store, ops) -> {
+            Map<String, Integer> perOp = new LinkedHashMap<>();
+            ((Map<String, Object>) ops).forEach((op, n) -> perOp.put(op, ((Double) n).intValue()));
+            into.put(store, perOp);
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -206,6 +221,11 @@ record Results(Path dir, String db, List<Score> scores, Map<String, Map<String, 
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /** The same run under another label. */
+    Results withLabel(String newLabel) {
+        return new Results(dir, db, newLabel, scores, statements, commits, startupClasses, environment);
     }
 
     /** The score of one operation and store, if the run has it. */

@@ -22,8 +22,9 @@ import net.ttddyy.dsproxy.listener.QueryExecutionListener;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 
 /**
- * Counts the round trips (statement executions, a JDBC batch counting once) of every benchmarked
- * operation for every style, once, outside any timing: each store runs over a datasource-proxy
+ * Counts the round trips (statement executions, a JDBC batch counting once, and the commits or
+ * rollbacks that end explicit transactions) of every benchmarked operation for every style, once,
+ * outside any timing: each store runs over a datasource-proxy
  * wrapper of the pool, each operation is called once to warm up (a first call may fetch metadata
  * or a block of ids) and counted on its second call, with the same arguments the benchmarks use.
  */
@@ -36,10 +37,20 @@ public final class StatementCensus {
     }
 
     /**
-     * @return per store, per benchmark name, the statements of one call
+     * What one call of an operation cost in round trips.
+     *
+     * @param statements statement executions, a JDBC batch counting once
+     * @param commits    calls of {@code Connection.commit()} or {@code rollback()}: each ends an
+     *                   explicit transaction, one more round trip on a server (none in autocommit)
      */
-    public static Map<String, Map<String, Integer>> count(DatabaseSettings server, List<String> stores) {
-        Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+    public record Count(int statements, int commits) {
+    }
+
+    /**
+     * @return per store, per benchmark name, the round trips of one call
+     */
+    public static Map<String, Map<String, Count>> count(DatabaseSettings server, List<String> stores) {
+        Map<String, Map<String, Count>> counts = new LinkedHashMap<>();
         for (String store : stores) {
             try (IsolatedDatabase database = IsolatedDatabase.create(server, "census")) {
                 counts.put(store, countOne(store, database));
@@ -48,10 +59,11 @@ public final class StatementCensus {
         return counts;
     }
 
-    private static Map<String, Integer> countOne(String storeName, IsolatedDatabase database) {
+    private static Map<String, Count> countOne(String storeName, IsolatedDatabase database) {
         DataSet data = DataSet.seed(database.dataSource(), USERS);
         Workload w = new Workload(data);
         AtomicInteger statements = new AtomicInteger();
+        AtomicInteger commits = new AtomicInteger();
         DataSource counted = ProxyDataSourceBuilder.create(database.dataSource()).listener(new QueryExecutionListener() {
             @Override
             public void beforeQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
@@ -61,8 +73,15 @@ public final class StatementCensus {
             public void afterQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
                 statements.incrementAndGet();
             }
+        }).afterMethod(context -> {
+            // commit() and rollback() (not rollback(Savepoint)) on a connection end a transaction.
+            String method = context.getMethod().getName();
+            if (context.getTarget() instanceof java.sql.Connection && context.getMethod().getParameterCount() == 0
+                    && (method.equals("commit") || method.equals("rollback"))) {
+                commits.incrementAndGet();
+            }
         }).build();
-        Map<String, Integer> perOperation = new LinkedHashMap<>();
+        Map<String, Count> perOperation = new LinkedHashMap<>();
         JdbcUserStore targets = new JdbcUserStore(database.dataSource());
         int[] fresh = {0};
         try (UserStore store = UserStoreProviders.byName(storeName).open(counted)) {
@@ -70,8 +89,9 @@ public final class StatementCensus {
                     : operations(w, targets, database.dataSource(), fresh).entrySet()) {
                 op.getValue().apply(store);
                 statements.set(0);
+                commits.set(0);
                 op.getValue().apply(store);
-                perOperation.put(op.getKey(), statements.get());
+                perOperation.put(op.getKey(), new Count(statements.get(), commits.get()));
             }
         }
         return perOperation;
@@ -84,14 +104,14 @@ public final class StatementCensus {
         ops.put("findById", s -> w.findById(s, 1));
         ops.put("findByUsername", s -> w.findByUsername(s, 1));
         ops.put("count", w::count);
-        ops.put("pageShallow", w::pageShallow);
-        ops.put("pageDeep", w::pageDeep);
-        ops.put("listAfterDeep", w::listAfterDeep);
-        ops.put("search", w::search);
+        ops.put("pageShallow", s -> w.pageShallow(s, 1));
+        ops.put("pageDeep", s -> w.pageDeep(s, 1));
+        ops.put("listAfterDeep", s -> w.listAfterDeep(s, 1));
+        ops.put("search", s -> w.search(s, 1));
         ops.put("streamAll", s -> w.streamAll(s, u -> { }));
         ops.put("findWithPurchases", s -> w.findWithPurchases(s, 1));
-        ops.put("pageWithPurchases", w::pageWithPurchases);
-        ops.put("topSpenders", w::topSpenders);
+        ops.put("pageWithPurchases", s -> w.pageWithPurchases(s, 1));
+        ops.put("topSpenders", s -> w.topSpenders(s, 1));
         ops.put("create", s -> s.create(NewUser.of("census" + fresh[0], "census" + fresh[0]++ + "@census.test")));
         ops.put("createAll", s -> {
             List<NewUser> batch = new ArrayList<>();

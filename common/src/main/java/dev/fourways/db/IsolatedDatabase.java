@@ -87,7 +87,7 @@ public final class IsolatedDatabase implements AutoCloseable {
     // comes from a caller.
     private static String createOn(DatabaseSettings server, String name) {
         return switch (server.database()) {
-            case H2 -> "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+            case H2 -> "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1" + h2Settings(server.url());
             case POSTGRESQL -> {
                 execute(server, "create schema " + name);
                 yield server.url() + (server.url().contains("?") ? "&" : "?") + "currentSchema=" + name;
@@ -102,6 +102,21 @@ public final class IsolatedDatabase implements AutoCloseable {
                 yield m.group(1) + name + m.group(3);
             }
         };
+    }
+
+    /**
+     * The settings of an H2 URL ({@code ;KEY=VALUE} after the database name), which the new
+     * database keeps, for example {@code OPTIMIZE_REUSE_RESULTS=0}; {@code DB_CLOSE_DELAY} is always -1.
+     */
+    static String h2Settings(String url) {
+        StringBuilder settings = new StringBuilder();
+        String[] parts = url.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            if (!parts[i].isBlank() && !parts[i].toUpperCase(java.util.Locale.ROOT).startsWith("DB_CLOSE_DELAY=")) {
+                settings.append(';').append(parts[i]);
+            }
+        }
+        return settings.toString();
     }
 
     private static void execute(DatabaseSettings server, String ddl) {

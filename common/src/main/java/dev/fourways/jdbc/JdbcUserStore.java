@@ -49,6 +49,8 @@ public final class JdbcUserStore implements UserStore {
     private static final String USER_COLUMNS = "u.id, u.username, u.email, u.display_name, u.created_at, u.version";
     private static final String PURCHASE_COLUMNS = "p.id as p_id, p.user_id as p_user_id, p.amount as p_amount, "
             + "p.status as p_status, p.placed_at as p_placed_at";
+    private static final String INSERT_USER =
+            "insert into users (id, username, email, display_name, created_at, version) values (?, ?, ?, ?, ?, 0)";
     /** Rows fetched per round trip by {@link #streamAll()}: large enough to amortise, small enough to stay lazy. */
     static final int STREAM_FETCH_SIZE = 500;
 
@@ -67,7 +69,18 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public User create(NewUser user) {
         Validation.require("user", user);
-        return createAll(List.of(user)).get(0);
+        ensureOpen();
+        // Autocommit: one INSERT is its own transaction (UserStore's transaction policy). The id
+        // comes from this store's reserved block; the sequence call that refills it is not
+        // transactional anyway, so it needs no transaction around it.
+        return withConnection("create", c -> {
+            long id = userIds.take(1, n -> nextValues(c, "users_seq", n))[0];
+            try (PreparedStatement ps = c.prepareStatement(INSERT_USER)) {
+                bindUser(ps, id, user);
+                ps.executeUpdate();
+            }
+            return user.toUser(id);
+        });
     }
 
     @Override
@@ -79,18 +92,12 @@ public final class JdbcUserStore implements UserStore {
         }
         return inTransaction("createAll", connection -> {
             long[] ids = userIds.take(users.size(), n -> nextValues(connection, "users_seq", n));
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "insert into users (id, username, email, display_name, created_at, version) values (?, ?, ?, ?, ?, 0)")) {
+            try (PreparedStatement ps = connection.prepareStatement(INSERT_USER)) {
                 List<User> created = new ArrayList<>(users.size());
                 for (int i = 0; i < users.size(); i++) {
-                    NewUser u = users.get(i);
-                    ps.setLong(1, ids[i]);
-                    ps.setString(2, u.username());
-                    ps.setString(3, u.email());
-                    ps.setString(4, u.displayName());
-                    ps.setObject(5, utc(u.createdAt()));
+                    bindUser(ps, ids[i], users.get(i));
                     ps.addBatch();
-                    created.add(u.toUser(ids[i]));
+                    created.add(users.get(i).toUser(ids[i]));
                 }
                 // One executeBatch: one round trip on H2 and MariaDB, one multi-row insert per
                 // 128 rows on PostgreSQL with reWriteBatchedInserts.
@@ -304,10 +311,15 @@ public final class JdbcUserStore implements UserStore {
         Validation.pageNumber("pageNumber", pageNumber);
         Validation.pageSize("pageSize", pageSize);
         ensureOpen();
-        // One statement: the page of users as a derived table, joined to their purchases.
+        // One statement, a deferred join: the derived table picks the page's ids by walking the
+        // username index only; then the page's 20 rows are joined to their users and purchases.
+        // `select *` in the derived table made MariaDB sort whole rows of the table (explain: "ALL
+        // ... Using filesort"; 2.7-5.8 ms at offset 100 against 0.8 ms for this shape, 31 ms against
+        // 1.8 ms at offset 9,000, 10,000 users); PostgreSQL and H2 run both shapes alike.
         return withConnection("pageWithPurchases", c -> queryWithPurchases(c,
                 "select " + USER_COLUMNS + ", " + PURCHASE_COLUMNS
-                        + " from (select * from users order by username limit ? offset ?) u"
+                        + " from (select id from users order by username limit ? offset ?) k"
+                        + " join users u on u.id = k.id"
                         + " left join purchases p on p.user_id = u.id"
                         + " order by u.username, p.placed_at, p.id",
                 ps -> {
@@ -532,6 +544,14 @@ public final class JdbcUserStore implements UserStore {
                 return result;
             }
         }
+    }
+
+    private static void bindUser(PreparedStatement ps, long id, NewUser u) throws SQLException {
+        ps.setLong(1, id);
+        ps.setString(2, u.username());
+        ps.setString(3, u.email());
+        ps.setString(4, u.displayName());
+        ps.setObject(5, utc(u.createdAt()));
     }
 
     private static User user(ResultSet rs) throws SQLException {

@@ -1,0 +1,65 @@
+package dev.fourways.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * One style's JVM in quick mode. It stays up for the whole run and runs, one at a time, the
+ * benchmarks {@link Compare} sends it on standard input, each as a JMH run without forks inside
+ * this JVM, so the style's shared code (and H2's) stays compiled between benchmarks, as in an
+ * application. Because every style has such a JVM, {@code Compare} can run each benchmark for all
+ * styles back to back (interleaved), so that a slow minute on a shared machine falls on every
+ * style of that benchmark alike instead of on one style's whole run.
+ *
+ * <p>Protocol, one line each: {@code INCLUDE-REGEX<TAB>RESULT-FILE} runs the matching benchmarks
+ * and writes JMH's JSON there, then prints {@value #DONE}; {@code exit} (or end of input) ends the JVM.
+ * Arguments: {@code store db users warmupIterations iterationTime measurementIterations}.
+ */
+public final class StyleWorker {
+
+    /** Printed on standard output when a requested run is over. */
+    static final String DONE = "# fourways: run done";
+
+    private StyleWorker() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 6) {
+            throw new IllegalArgumentException("usage: StyleWorker store db users warmupIterations iterationTime measurementIterations");
+        }
+        String store = args[0];
+        String db = args[1];
+        String users = args[2];
+        int warmups = Integer.parseInt(args[3]);
+        TimeValue iteration = TimeValue.fromString(args[4]);
+        int measurements = Integer.parseInt(args[5]);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
+            String[] request = line.split("\t");
+            Options options = new OptionsBuilder().include(request[0])
+                    .param("store", store).param("db", db).param("users", users)
+                    .forks(0)
+                    .warmupIterations(warmups).warmupTime(iteration)
+                    .measurementIterations(measurements).measurementTime(iteration)
+                    .addProfiler(GCProfiler.class)
+                    .resultFormat(ResultFormatType.JSON).result(request[1])
+                    .shouldFailOnError(false)
+                    .build();
+            try {
+                new Runner(options).run();
+            } catch (RunnerException | RuntimeException e) {
+                e.printStackTrace(System.out);
+            }
+            System.out.println(DONE);
+            System.out.flush();
+        }
+    }
+}

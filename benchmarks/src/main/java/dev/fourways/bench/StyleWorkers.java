@@ -1,0 +1,158 @@
+package dev.fourways.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Quick mode's scheduler: one {@link StyleWorker} JVM per style, all started at once and kept
+ * warm, and the benchmarks run <em>interleaved</em>: benchmark 1 for every style back to back,
+ * then benchmark 2 for every style, and so on, the order of the styles rotating by one from each
+ * benchmark to the next (so jdbc is not always first). Every ratio then divides two results
+ * measured within a minute of each other; the machine's drift over a quarter of an hour no longer
+ * lands on one style's whole run.
+ */
+final class StyleWorkers implements AutoCloseable {
+
+    /** The same heap and flags as the forks of the plain JMH command line, and UTF-8 output (± and ≈). */
+    private static final List<String> JVM_ARGS = List.of("-Xms2g", "-Xmx2g", "-Djava.awt.headless=true",
+            "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8");
+
+    private final Map<String, Worker> workers = new LinkedHashMap<>();
+    private final PrintStream console;
+
+    private StyleWorkers(PrintStream console) {
+        this.console = console;
+    }
+
+    /**
+     * Starts one worker JVM per store.
+     *
+     * @param passThrough JVM options for every worker (the {@code fourways.db.*} overrides)
+     */
+    static StyleWorkers start(List<String> stores, String db, int users, int warmups, String iteration, int measurements,
+                              List<String> passThrough, PrintStream console) throws IOException {
+        StyleWorkers all = new StyleWorkers(console);
+        for (String store : stores) {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(JVM_ARGS);
+            command.addAll(passThrough);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), StyleWorker.class.getName(), store, db,
+                    String.valueOf(users), String.valueOf(warmups), iteration, String.valueOf(measurements)));
+            all.workers.put(store, new Worker(store, new ProcessBuilder(command).redirectErrorStream(true).start(), console));
+        }
+        return all;
+    }
+
+    /**
+     * Runs every benchmark for every store, interleaved, and returns the JMH result files, one per
+     * benchmark and store (a file is missing when the trial failed: the log says why).
+     *
+     * @param benchmarks {@code Class.method} names, in run order
+     */
+    List<Path> runInterleaved(List<String> benchmarks, Path out) throws IOException {
+        List<String> stores = List.copyOf(workers.keySet());
+        List<Path> files = new ArrayList<>();
+        Instant started = Instant.now();
+        int total = benchmarks.size() * stores.size();
+        int done = 0;
+        for (int b = 0; b < benchmarks.size(); b++) {
+            for (int s = 0; s < stores.size(); s++) {
+                String store = stores.get((s + b) % stores.size());
+                Path file = out.resolve("results-" + b + "-" + store + ".json");
+                workers.get(store).run("^dev\\.fourways\\.bench\\." + benchmarks.get(b).replace(".", "\\.") + "$", file);
+                files.add(file);
+                done++;
+                Duration elapsed = Duration.between(started, Instant.now());
+                Duration left = elapsed.dividedBy(done).multipliedBy(total - done);
+                console.printf("# fourways: %d of %d runs done (%s on %s), %d min %02d s elapsed, about %d min %02d s left%n",
+                        done, total, benchmarks.get(b), store, elapsed.toMinutes(), elapsed.toSecondsPart(),
+                        left.toMinutes(), left.toSecondsPart());
+            }
+        }
+        return files;
+    }
+
+    @Override
+    public void close() {
+        workers.values().forEach(Worker::close);
+    }
+
+    /** One worker JVM: its input, and a thread that copies its output to the console and notices each run's end. */
+    private static final class Worker {
+        private final String store;
+        private final Process process;
+        private final Writer input;
+        private final Semaphore runEnded = new Semaphore(0);
+        private volatile boolean alive = true;
+
+        Worker(String store, Process process, PrintStream console) {
+            this.store = store;
+            this.process = process;
+            this.input = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread copier = new Thread(() -> copy(console), "output of " + store);
+            copier.setDaemon(true);
+            copier.start();
+        }
+
+        private void copy(PrintStream console) {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.equals(StyleWorker.DONE)) {
+                        runEnded.release();
+                    } else {
+                        synchronized (console) {
+                            console.println(line);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                console.println("# fourways: lost the output of " + store + ": " + e.getMessage());
+            } finally {
+                alive = false;
+                runEnded.release(Integer.MAX_VALUE / 2);
+            }
+        }
+
+        void run(String include, Path result) throws IOException {
+            if (!alive) {
+                return;
+            }
+            try {
+                input.write(include + "\t" + result.toAbsolutePath() + "\n");
+                input.flush();
+                runEnded.acquire();
+            } catch (IOException e) {
+                alive = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while " + store + " ran", e);
+            }
+        }
+
+        void close() {
+            try {
+                input.write("exit\n");
+                input.close();
+                process.waitFor();
+            } catch (IOException e) {
+                process.destroy();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroy();
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.fourways.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Quick mode's scheduler, for real but tiny (two styles, two benchmarks, 200 users, two 20 ms
+ * iterations): every benchmark runs for every style, the styles of one benchmark back to back, and
+ * the styles' order rotates from one benchmark to the next.
+ */
+class StyleWorkersTest {
+
+    @Test
+    void runsEveryBenchmarkForEveryStyleBackToBackInRotatingOrder(@TempDir Path out) throws Exception {
+        // given
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        List<String> benchmarks = List.of("LookupBenchmarks.findById", "LookupBenchmarks.count");
+
+        // when
+        List<Path> files;
+        // The test asserts nothing about speed, so it may run beside another JMH run (JMH's lock).
+        try (StyleWorkers workers = StyleWorkers.start(List.of("jdbc", "jdbi"), "h2", 200, 0, "20ms", 2,
+                List.of("-Djmh.ignoreLock=true"), console)) {
+            files = workers.runInterleaved(benchmarks, out);
+        }
+
+        // then
+        assertThat(files).hasSize(4).allSatisfy(f -> assertThat(f).as("a JMH result per benchmark and style; the workers printed:%n%s",
+                printed.toString(StandardCharsets.UTF_8)).isNotEmptyFile());
+        List<String> order = new ArrayList<>();
+        Matcher done = Pattern.compile("runs done \\((\\S+) on (\\w+)\\)").matcher(printed.toString(StandardCharsets.UTF_8));
+        while (done.find()) {
+            order.add(done.group(1) + "/" + done.group(2));
+        }
+        assertThat(order).as("each benchmark for both styles back to back, the first style rotating")
+                .containsExactly("LookupBenchmarks.findById/jdbc", "LookupBenchmarks.findById/jdbi",
+                        "LookupBenchmarks.count/jdbi", "LookupBenchmarks.count/jdbc");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).as("JMH's ≈ arrives as itself, not as ???").contains("≈");
+    }
+}
