@@ -54,6 +54,7 @@ import org.jooq.Converter;
 import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record1;
 import org.jooq.Record6;
 import org.jooq.Record7;
 import org.jooq.RecordMapper;
@@ -62,6 +63,9 @@ import org.jooq.SelectJoinStep;
 import org.jooq.SelectSeekStep1;
 import org.jooq.Sequence;
 import org.jooq.SortField;
+import org.jooq.Table;
+import org.jooq.TableLike;
+import org.jooq.conf.NestedCollectionEmulation;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
@@ -163,6 +167,16 @@ public final class JooqUserStore implements UserStore {
      *       each MULTISET query with {@code set @@group_concat_max_len = ...;}, a second statement
      *       in one call that the driver refuses without {@code allowMultiQueries}. The server's
      *       default (1 MiB of JSON per user's purchases, about 10,000 purchases) is the limit instead.</li>
+     *   <li>{@code emulateMultiset(JSON)}, chosen per database by measurement (README, "Measured
+     *       choices"). PostgreSQL: jOOQ 3.19's default is JSONB ({@code jsonb_agg}); {@code json_agg}
+     *       measured faster, and XML slower. H2 and MariaDB: JSON is the only emulation that works
+     *       there (JSONB renders the same JSON functions, neither has XML aggregation, and none of
+     *       the three has a native MULTISET); it is set so the choice does not move with jOOQ's
+     *       defaults. Safe: nothing compares or indexes the nested collections (what JSONB is for),
+     *       the arrays have no keys for JSONB to normalise, and every value round-trips exactly
+     *       ({@code numeric} amounts as JSON numbers with their scale, read as {@code BigDecimal};
+     *       timestamps as ISO strings with microseconds; the contract checks both).
+     *       https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/multiset-value-constructor/</li>
      * </ul>
      */
     static Settings settings() {
@@ -174,7 +188,8 @@ public final class JooqUserStore implements UserStore {
                 .withExecuteLogging(false)
                 .withFetchWarnings(false)
                 .withBindOffsetDateTimeType(true)
-                .withRenderGroupConcatMaxLenSessionVariable(false);
+                .withRenderGroupConcatMaxLenSessionVariable(false)
+                .withEmulateMultiset(NestedCollectionEmulation.JSON);
     }
 
     /** The jOOQ dialect for each database fourways runs on. */
@@ -440,20 +455,35 @@ public final class JooqUserStore implements UserStore {
 
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
-        return call("findWithPurchases", () -> selectUsersWithPurchases(ctx)
+        return call("findWithPurchases", () -> selectUsersWithPurchases(ctx, USERS)
                 .where(USERS.ID.eq(userId))
                 .fetchOptional(TO_USER_WITH_PURCHASES));
     }
 
+    /**
+     * The page first, then its purchases: a deferred join. The derived table {@code k} selects only
+     * the page's ids ({@code select id from users order by username limit ? offset ?}), the outer
+     * query joins the 20 users back by primary key, and the MULTISET, correlated to that outer row,
+     * runs once per returned user. With the MULTISET in the select list of the offset query itself,
+     * PostgreSQL evaluated it for the skipped rows too ({@code SubPlan} loops=120 for 20 rows at
+     * offset 100). Ids only, not whole rows, in the derived table: MariaDB then walks the username
+     * index instead of sorting every row (see the README's "Measured choices"). Still one statement.
+     * https://www.jooq.org/doc/3.19/manual/sql-building/table-expressions/derived-tables/
+     */
     @Override
     public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
         Validation.pageNumber("pageNumber", pageNumber);
         Validation.pageSize("pageSize", pageSize);
-        return call("pageWithPurchases", () -> selectUsersWithPurchases(ctx)
-                .orderBy(USERS.USERNAME)
-                .limit(pageSize)
-                .offset(Page.offset(pageNumber, pageSize))
-                .fetch(TO_USER_WITH_PURCHASES));
+        return call("pageWithPurchases", () -> {
+            Table<Record1<Long>> page = select(USERS.ID).from(USERS)
+                    .orderBy(USERS.USERNAME)
+                    .limit(pageSize)
+                    .offset(Page.offset(pageNumber, pageSize))
+                    .asTable("k");
+            return selectUsersWithPurchases(ctx, page.join(USERS).on(USERS.ID.eq(page.field(USERS.ID))))
+                    .orderBy(USERS.USERNAME)
+                    .fetch(TO_USER_WITH_PURCHASES);
+        });
     }
 
     @Override
@@ -522,12 +552,15 @@ public final class JooqUserStore implements UserStore {
                 .from(USERS);
     }
 
-    /** The user's columns and their purchases, flat: see {@link #TO_USER_WITH_PURCHASES}. */
+    /**
+     * The user's columns and their purchases, flat (see {@link #TO_USER_WITH_PURCHASES}), from
+     * {@code users} or from a join that contains it unaliased.
+     */
     private SelectJoinStep<Record7<Long, String, String, String, Instant, Long, List<Purchase>>>
-            selectUsersWithPurchases(DSLContext dsl) {
+            selectUsersWithPurchases(DSLContext dsl, TableLike<?> from) {
         return dsl.select(USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT, USERS.VERSION,
                         purchasesOfUser)
-                .from(USERS);
+                .from(from);
     }
 
     /** {@code count} values of a sequence in one round trip; jOOQ renders each dialect's form. */
