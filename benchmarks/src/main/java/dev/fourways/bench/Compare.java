@@ -49,10 +49,6 @@ public final class Compare {
     enum Mode { QUICK, FULL, SMOKE }
 
     private static final String QUERY_CLASSES = "(Lookup|Listing|Graph|Write|DestructiveWrite)Benchmarks|BulkInsertBenchmark";
-    /** Quick mode, per benchmark inside a style's JVM: calibrated in the README ("Settings and evidence"). */
-    static final int QUICK_WARMUP_ITERATIONS = 12;
-    static final int QUICK_MEASUREMENT_ITERATIONS = 5;
-    static final String QUICK_ITERATION = "500ms";
     private static final List<Class<?>> QUERY_BENCHMARKS = List.of(LookupBenchmarks.class, ListingBenchmarks.class,
             GraphBenchmarks.class, WriteBenchmarks.class, BulkInsertBenchmark.class, DestructiveWriteBenchmarks.class);
 
@@ -97,9 +93,8 @@ public final class Compare {
             System.out.println("No query benchmark matches --bench " + bench);
         } else if (mode == Mode.QUICK) {
             try (PrintStream console = ConsoleLog.stream(log, count * stores.size(), 0);
-                 StyleWorkers workers = StyleWorkers.start(stores, db, users, QUICK_WARMUP_ITERATIONS, QUICK_ITERATION,
-                         QUICK_MEASUREMENT_ITERATIONS, List.of(passThrough()), console)) {
-                results.addAll(workers.runInterleaved(benchmarks(QUERY_BENCHMARKS, bench), out));
+                 StyleWorkers workers = StyleWorkers.start(stores, db, users, List.of(passThrough()), console)) {
+                results.addAll(workers.runInterleaved(benchmarks(QUERY_BENCHMARKS, bench), QuickPlan::of, out));
             }
         } else {
             new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build(),
@@ -250,8 +245,7 @@ public final class Compare {
         env.put("database product", databaseProduct(db));
         env.put("mode", switch (mode) {
             case QUICK -> ("quick (`./compare`): one warm JVM per style, the styles of each benchmark run back to back "
-                    + "(interleaved), every benchmark %d × %s warm-up and %d × %s measured")
-                    .formatted(QUICK_WARMUP_ITERATIONS, QUICK_ITERATION, QUICK_MEASUREMENT_ITERATIONS, QUICK_ITERATION);
+                    + "(interleaved), " + QuickPlan.describe());
             case FULL -> "full (`./compare --full`): a fresh JVM per benchmark and style, 3 forks";
             case SMOKE -> "smoke (the test): in-process, one short iteration; the numbers mean nothing";
         });

@@ -19,9 +19,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * styles back to back (interleaved), so that a slow minute on a shared machine falls on every
  * style of that benchmark alike instead of on one style's whole run.
  *
- * <p>Protocol, one line each: {@code INCLUDE-REGEX<TAB>RESULT-FILE} runs the matching benchmarks
- * and writes JMH's JSON there, then prints {@value #DONE}; {@code exit} (or end of input) ends the JVM.
- * Arguments: {@code store db users warmupIterations iterationTime measurementIterations}.
+ * <p>Protocol, one line each: {@code INCLUDE-REGEX<TAB>RESULT-FILE<TAB>}{@link QuickPlan#protocol()} runs
+ * the matching benchmarks with that plan and writes JMH's JSON there, then prints {@value #DONE};
+ * {@code exit} (or end of input) ends the JVM. Arguments: {@code store db users}.
  */
 public final class StyleWorker {
 
@@ -32,23 +32,21 @@ public final class StyleWorker {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 6) {
-            throw new IllegalArgumentException("usage: StyleWorker store db users warmupIterations iterationTime measurementIterations");
+        if (args.length != 3) {
+            throw new IllegalArgumentException("usage: StyleWorker store db users");
         }
         String store = args[0];
         String db = args[1];
         String users = args[2];
-        int warmups = Integer.parseInt(args[3]);
-        TimeValue iteration = TimeValue.fromString(args[4]);
-        int measurements = Integer.parseInt(args[5]);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
             String[] request = line.split("\t");
+            QuickPlan plan = QuickPlan.parse(request, 2);
             Options options = new OptionsBuilder().include(request[0])
                     .param("store", store).param("db", db).param("users", users)
                     .forks(0)
-                    .warmupIterations(warmups).warmupTime(iteration)
-                    .measurementIterations(measurements).measurementTime(iteration)
+                    .warmupIterations(plan.warmups()).warmupTime(TimeValue.fromString(plan.warmupTime()))
+                    .measurementIterations(plan.measurements()).measurementTime(TimeValue.fromString(plan.measurementTime()))
                     .addProfiler(GCProfiler.class)
                     .resultFormat(ResultFormatType.JSON).result(request[1])
                     .shouldFailOnError(false)

@@ -42,15 +42,15 @@ final class StyleWorkers implements AutoCloseable {
      *
      * @param passThrough JVM options for every worker (the {@code fourways.db.*} overrides)
      */
-    static StyleWorkers start(List<String> stores, String db, int users, int warmups, String iteration, int measurements,
-                              List<String> passThrough, PrintStream console) throws IOException {
+    static StyleWorkers start(List<String> stores, String db, int users, List<String> passThrough, PrintStream console)
+            throws IOException {
         StyleWorkers all = new StyleWorkers(console);
         for (String store : stores) {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(JVM_ARGS);
             command.addAll(passThrough);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), StyleWorker.class.getName(), store, db,
-                    String.valueOf(users), String.valueOf(warmups), iteration, String.valueOf(measurements)));
+                    String.valueOf(users)));
             all.workers.put(store, new Worker(store, new ProcessBuilder(command).redirectErrorStream(true).start(), console));
         }
         return all;
@@ -61,8 +61,10 @@ final class StyleWorkers implements AutoCloseable {
      * benchmark and store (a file is missing when the trial failed: the log says why).
      *
      * @param benchmarks {@code Class.method} names, in run order
+     * @param plans      how long each benchmark warms up and measures
      */
-    List<Path> runInterleaved(List<String> benchmarks, Path out) throws IOException {
+    List<Path> runInterleaved(List<String> benchmarks, java.util.function.Function<String, QuickPlan> plans, Path out)
+            throws IOException {
         List<String> stores = List.copyOf(workers.keySet());
         List<Path> files = new ArrayList<>();
         Instant started = Instant.now();
@@ -72,7 +74,8 @@ final class StyleWorkers implements AutoCloseable {
             for (int s = 0; s < stores.size(); s++) {
                 String store = stores.get((s + b) % stores.size());
                 Path file = out.resolve("results-" + b + "-" + store + ".json");
-                workers.get(store).run("^dev\\.fourways\\.bench\\." + benchmarks.get(b).replace(".", "\\.") + "$", file);
+                workers.get(store).run("^dev\\.fourways\\.bench\\." + benchmarks.get(b).replace(".", "\\.") + "$", file,
+                        plans.apply(benchmarks.get(b)));
                 files.add(file);
                 done++;
                 Duration elapsed = Duration.between(started, Instant.now());
@@ -126,12 +129,12 @@ final class StyleWorkers implements AutoCloseable {
             }
         }
 
-        void run(String include, Path result) throws IOException {
+        void run(String include, Path result, QuickPlan plan) throws IOException {
             if (!alive) {
                 return;
             }
             try {
-                input.write(include + "\t" + result.toAbsolutePath() + "\n");
+                input.write(include + "\t" + result.toAbsolutePath() + "\t" + plan.protocol() + "\n");
                 input.flush();
                 runEnded.acquire();
             } catch (IOException e) {

@@ -30,9 +30,9 @@ class StyleWorkersTest {
         // when
         List<Path> files;
         // The test asserts nothing about speed, so it may run beside another JMH run (JMH's lock).
-        try (StyleWorkers workers = StyleWorkers.start(List.of("jdbc", "jdbi"), "h2", 200, 0, "20ms", 2,
+        try (StyleWorkers workers = StyleWorkers.start(List.of("jdbc", "jdbi"), "h2", 200,
                 List.of("-Djmh.ignoreLock=true"), console)) {
-            files = workers.runInterleaved(benchmarks, out);
+            files = workers.runInterleaved(benchmarks, b -> new QuickPlan(0, "20ms", 2, "20ms"), out);
         }
 
         // then

@@ -1,0 +1,62 @@
+package dev.fourways.bench;
+
+import java.util.Set;
+
+/**
+ * How long quick mode ({@code ./compare}) warms up and measures one benchmark in a style's warm JVM.
+ * Most benchmarks take 12 × 500 ms of warm-up and 5 × 500 ms of measurement. Two kinds get more,
+ * because with the common plan their ratios moved by 10–48 % between two consecutive runs on the
+ * same machine (the run-to-run agreement in {@code docs/sample-report/REPORT.md}, commit 2942628):
+ *
+ * <ul>
+ *   <li>calls of milliseconds ({@code topSpenders}, 50–60 ms on H2; {@code createAll}, 4–8 ms):
+ *       a 500 ms iteration holds 10–100 calls, so one pause of the machine moves a whole
+ *       iteration. They measure 5 × 2 s, after 6 × 1 s of warm-up.</li>
+ *   <li>the destructive writes ({@link DestructiveWriteBenchmarks}, batch mode): an iteration is one
+ *       batch of {@value DestructiveWriteBenchmarks#BATCH} calls, tens of ms, measured right after
+ *       a setup that wrote thousands of rows; 5 batches were too few. They measure 25 batches (the setup
+ *       collects its own garbage before each timed batch).</li>
+ * </ul>
+ *
+ * @param warmups        warm-up iterations (batches, for batch-mode benchmarks)
+ * @param warmupTime     one warm-up iteration, in JMH's notation ({@code 500ms}, {@code 1s}); ignored in batch mode
+ * @param measurements   measured iterations (batches)
+ * @param measurementTime one measured iteration; ignored in batch mode
+ */
+record QuickPlan(int warmups, String warmupTime, int measurements, String measurementTime) {
+
+    /** The plan of most benchmarks. */
+    static final QuickPlan COMMON = new QuickPlan(12, "500ms", 5, "500ms");
+    static final QuickPlan SLOW_CALLS = new QuickPlan(6, "1s", 5, "2s");
+    static final QuickPlan BATCHES = new QuickPlan(12, "500ms", 25, "500ms");
+
+    static final Set<String> SLOW = Set.of("GraphBenchmarks.topSpenders", "BulkInsertBenchmark.createAll");
+
+    /** The plan for a benchmark named {@code Class.method}, as {@link Compare#benchmarks} names it. */
+    static QuickPlan of(String benchmark) {
+        if (benchmark.startsWith(DestructiveWriteBenchmarks.class.getSimpleName() + ".")) {
+            return BATCHES;
+        }
+        return SLOW.contains(benchmark) ? SLOW_CALLS : COMMON;
+    }
+
+    /** The plan as one line of {@link StyleWorker}'s protocol (tab-separated, after the include and the result file). */
+    String protocol() {
+        return String.join("\t", String.valueOf(warmups), warmupTime, String.valueOf(measurements), measurementTime);
+    }
+
+    /** The plan back from {@link #protocol()}'s fields. */
+    static QuickPlan parse(String[] fields, int from) {
+        return new QuickPlan(Integer.parseInt(fields[from]), fields[from + 1], Integer.parseInt(fields[from + 2]),
+                fields[from + 3]);
+    }
+
+    /** For the report's environment table. */
+    static String describe() {
+        return ("every benchmark %d × %s warm-up and %d × %s measured, except topSpenders and createAll (%d × %s, then %d × %s) "
+                + "and the batch-mode writes (%d warm-up batches of %d calls, %d measured)")
+                .formatted(COMMON.warmups, COMMON.warmupTime, COMMON.measurements, COMMON.measurementTime,
+                        SLOW_CALLS.warmups, SLOW_CALLS.warmupTime, SLOW_CALLS.measurements, SLOW_CALLS.measurementTime,
+                        BATCHES.warmups, DestructiveWriteBenchmarks.BATCH, BATCHES.measurements);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.fourways.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Quick mode's per-benchmark plan: it names real benchmarks and survives the worker protocol. */
+class QuickPlanTest {
+
+    private static final List<Class<?>> ALL = List.of(LookupBenchmarks.class, ListingBenchmarks.class,
+            GraphBenchmarks.class, WriteBenchmarks.class, BulkInsertBenchmark.class, DestructiveWriteBenchmarks.class);
+
+    @Test
+    void theSlowCallsAreBenchmarksThatExist() {
+        // A renamed benchmark would silently fall back to the common plan.
+        assertThat(Compare.benchmarks(ALL, null)).containsAll(QuickPlan.SLOW);
+    }
+
+    @Test
+    void everyBatchModeBenchmarkGetsTheBatchPlanAndNoOtherDoes() {
+        for (String benchmark : Compare.benchmarks(ALL, null)) {
+            boolean batchMode = benchmark.startsWith("DestructiveWriteBenchmarks.");
+            assertThat(QuickPlan.of(benchmark) == QuickPlan.BATCHES).as(benchmark).isEqualTo(batchMode);
+        }
+    }
+
+    @Test
+    void everyPlanSurvivesTheWorkerProtocol() {
+        for (QuickPlan plan : List.of(QuickPlan.COMMON, QuickPlan.SLOW_CALLS, QuickPlan.BATCHES)) {
+            String line = "^include$\t/tmp/result.json\t" + plan.protocol();
+            assertThat(QuickPlan.parse(line.split("\t"), 2)).isEqualTo(plan);
+        }
+    }
+}
