@@ -122,29 +122,35 @@ final class Report {
     }
 
     /**
-     * Every operation's jdbc time and each style's ratio to it; with several runs, one table with
-     * the runs side by side (the root README's table is this one, copied from the sample).
+     * Every operation's jdbc time and each style's ratio to it: one table per database, the runs of
+     * that database side by side (the root README's tables are these, copied from the sample).
      */
     private void headline() {
         List<String> stores = new ArrayList<>(new LinkedHashSet<>(runs.stream().flatMap(r -> others(r).stream()).toList()));
         if (stores.isEmpty()) {
             return;
         }
-        md.append("## At a glance: × jdbc").append(runs.size() == 1 ? " on " + runs.get(0).label() : ", side by side")
+        Map<String, List<Results>> byDb = runs.stream().collect(Collectors.groupingBy(Results::db, LinkedHashMap::new,
+                Collectors.toList()));
+        byDb.forEach((db, same) -> headline(db, same, stores));
+    }
+
+    private void headline(String db, List<Results> same, List<String> stores) {
+        md.append("## At a glance: × jdbc on ").append(db).append(same.size() > 1 ? ", runs side by side" : "")
                 .append("\n\n| operation |");
-        for (Results run : runs) {
-            String suffix = runs.size() > 1 ? " (" + run.label() + ")" : "";
+        for (Results run : same) {
+            String suffix = same.size() > 1 ? " (" + run.label() + ")" : "";
             md.append(" jdbc µs/op").append(suffix).append(" |");
             stores.forEach(s -> md.append(' ').append(s).append(" |"));
         }
-        md.append("\n|---|").append(("---:|" + "---:|".repeat(stores.size())).repeat(runs.size())).append('\n');
+        md.append("\n|---|").append(("---:|" + "---:|".repeat(stores.size())).repeat(same.size())).append('\n');
         for (Family family : FAMILIES) {
             for (String op : family.operations()) {
-                if (runs.stream().allMatch(r -> r.scores().stream().noneMatch(s -> s.operation().equals(op)))) {
+                if (same.stream().allMatch(r -> r.scores().stream().noneMatch(s -> s.operation().equals(op)))) {
                     continue;
                 }
                 md.append("| ").append(op).append(" |");
-                for (Results run : runs) {
+                for (Results run : same) {
                     md.append(' ').append(run.find(op, "jdbc").map(s -> micros(s.micros())).orElse("–")).append(" |");
                     for (String store : stores) {
                         md.append(' ').append(ratioCell(run, op, store)).append(" |");
@@ -156,28 +162,44 @@ final class Report {
         md.append('\n');
     }
 
+    /** One family's table per database (the runs of a database side by side), then its charts. */
     private void familyTable(Family family) {
-        Set<String> stores = allStores();
         boolean any = runs.stream().anyMatch(r -> family.operations().stream().anyMatch(
                 op -> r.scores().stream().anyMatch(s -> s.operation().equals(op))));
         if (!any) {
             return;
         }
         md.append("## ").append(family.title()).append("\n\n").append(family.note()).append("\n\n");
-        md.append("| operation | style |");
+        Map<String, List<Results>> byDb = runs.stream().collect(Collectors.groupingBy(Results::db, LinkedHashMap::new,
+                Collectors.toList()));
+        byDb.forEach((db, same) -> {
+            if (byDb.size() > 1) {
+                md.append("### On ").append(db).append("\n\n");
+            }
+            familyTable(family, same);
+        });
         for (Results run : runs) {
-            String suffix = runs.size() > 1 ? " (" + run.label() + ")" : "";
+            md.append("![").append(family.title()).append(" on ").append(run.label()).append("](")
+                    .append(chartName(family.id(), run)).append(")\n\n");
+        }
+    }
+
+    private void familyTable(Family family, List<Results> same) {
+        Set<String> stores = allStores();
+        md.append("| operation | style |");
+        for (Results run : same) {
+            String suffix = same.size() > 1 ? " (" + run.label() + ")" : "";
             md.append(" µs/op").append(suffix).append(" | × jdbc").append(suffix).append(" | +µs").append(suffix).append(" |");
         }
-        md.append(" stmts | commits | B/op").append(runs.size() > 1 ? " (" + runs.get(0).label() + ")" : "").append(" |\n|---|---|");
-        md.append("---:|---:|---:|".repeat(runs.size())).append("---:|---:|---:|\n");
+        md.append(" stmts | commits | B/op").append(same.size() > 1 ? " (" + same.get(0).label() + ")" : "").append(" |\n|---|---|");
+        md.append("---:|---:|---:|".repeat(same.size())).append("---:|---:|---:|\n");
         for (String op : family.operations()) {
             for (String store : stores) {
-                if (runs.stream().allMatch(r -> r.find(op, store).isEmpty() && !r.stores().contains(store))) {
+                if (same.stream().allMatch(r -> r.find(op, store).isEmpty() && !r.stores().contains(store))) {
                     continue;
                 }
                 md.append("| ").append(op).append(" | ").append(store).append(" |");
-                for (Results run : runs) {
+                for (Results run : same) {
                     Optional<Score> score = run.find(op, store);
                     Optional<Score> jdbc = run.find(op, "jdbc");
                     md.append(' ').append(score.map(s -> micros(s.micros()) + " ± " + micros(s.errorMicros())
@@ -186,17 +208,13 @@ final class Report {
                             .append(" | ").append(score.flatMap(s -> jdbc.map(j -> added(s.micros() - j.micros()))).orElse("–"))
                             .append(" |");
                 }
-                md.append(' ').append(counts(Results::statements, op, store)).append(" | ")
-                        .append(counts(Results::commits, op, store)).append(" | ")
-                        .append(runs.get(0).find(op, store).flatMap(Score::bytesPerOp).map(Report::bytes).orElse("–"))
+                md.append(' ').append(counts(same, Results::statements, op, store)).append(" | ")
+                        .append(counts(same, Results::commits, op, store)).append(" | ")
+                        .append(same.get(0).find(op, store).flatMap(Score::bytesPerOp).map(Report::bytes).orElse("–"))
                         .append(" |\n");
             }
         }
         md.append('\n');
-        for (Results run : runs) {
-            md.append("![").append(family.title()).append(" on ").append(run.label()).append("](")
-                    .append(chartName(family.id(), run)).append(")\n\n");
-        }
     }
 
     private void startup() {
@@ -400,10 +418,10 @@ final class Report {
     }
 
     /** The census's count for one operation and store, per run ("1 / 2" when the databases differ). */
-    private String counts(java.util.function.Function<Results, Map<String, Map<String, Integer>>> census, String op,
-                          String store) {
+    private static String counts(List<Results> same, java.util.function.Function<Results, Map<String, Map<String, Integer>>> census,
+                                 String op, String store) {
         Set<String> counts = new LinkedHashSet<>();
-        for (Results run : runs) {
+        for (Results run : same) {
             Integer n = census.apply(run).getOrDefault(store, Map.of()).get(op);
             counts.add(n == null ? "–" : String.valueOf(n));
         }
