@@ -3,7 +3,8 @@ package dev.fourways.bench;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.User;
-import dev.fourways.jdbc.JdbcUserStore;
+import dev.fourways.UserStore;
+import dev.fourways.jdbc.JdbcUserStoreProvider;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -61,7 +62,7 @@ public final class DataSet {
         long[] ids = new long[users];
         String[] names = new String[users];
         String[] emails = new String[users];
-        JdbcUserStore reference = new JdbcUserStore(dataSource);
+        UserStore reference = new JdbcUserStoreProvider().open(dataSource);
         for (int from = 0; from < users; from += CHUNK) {
             List<NewUser> chunk = new ArrayList<>();
             for (int i = from; i < Math.min(users, from + CHUNK); i++) {

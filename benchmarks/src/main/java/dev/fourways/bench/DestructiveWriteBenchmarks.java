@@ -3,7 +3,8 @@ package dev.fourways.bench;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.User;
-import dev.fourways.jdbc.JdbcUserStore;
+import dev.fourways.UserStore;
+import dev.fourways.jdbc.JdbcUserStoreProvider;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -110,7 +111,7 @@ public class DestructiveWriteBenchmarks extends StoreBenchmark {
         for (int i = 0; i < count; i++) {
             fresh.add(NewUser.of("gone" + iteration + "_" + i, "gone" + iteration + "_" + i + "@gone.test"));
         }
-        long[] ids = new JdbcUserStore(dataSource()).createAll(fresh).stream().mapToLong(User::id).toArray();
+        long[] ids = new JdbcUserStoreProvider().open(dataSource()).createAll(fresh).stream().mapToLong(User::id).toArray();
         DataSet.insertPurchases(dataSource(), ids, new Random(iteration), DataSet.BASE.plus(1, ChronoUnit.DAYS),
                 365L * 24 * 3600);
         return ids;

@@ -6,7 +6,7 @@ import dev.fourways.db.DatabaseSettings;
 import dev.fourways.db.IsolatedDatabase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.User;
-import dev.fourways.jdbc.JdbcUserStore;
+import dev.fourways.jdbc.JdbcUserStoreProvider;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +82,7 @@ public final class StatementCensus {
             }
         }).build();
         Map<String, Count> perOperation = new LinkedHashMap<>();
-        JdbcUserStore targets = new JdbcUserStore(database.dataSource());
+        UserStore targets = new JdbcUserStoreProvider().open(database.dataSource());
         int[] fresh = {0};
         try (UserStore store = UserStoreProviders.byName(storeName).open(counted)) {
             for (Map.Entry<String, Function<UserStore, Object>> op
@@ -98,7 +98,7 @@ public final class StatementCensus {
     }
 
     /** Every benchmark, by its method name, as a call on a store; writes act on fresh rows. */
-    private static Map<String, Function<UserStore, Object>> operations(Workload w, JdbcUserStore targets, DataSource raw,
+    private static Map<String, Function<UserStore, Object>> operations(Workload w, UserStore targets, DataSource raw,
                                                                        int[] fresh) {
         Map<String, Function<UserStore, Object>> ops = new LinkedHashMap<>();
         ops.put("findById", s -> w.findById(s, 1));
@@ -132,7 +132,7 @@ public final class StatementCensus {
     }
 
     /** A new user with 10 purchases, written by the reference on the raw pool (not counted). */
-    private static long freshUser(JdbcUserStore targets, DataSource raw, int[] fresh) {
+    private static long freshUser(UserStore targets, DataSource raw, int[] fresh) {
         int n = fresh[0]++;
         long id = targets.create(NewUser.of("censusgone" + n, "censusgone" + n + "@census.test")).id();
         DataSet.insertPurchases(raw, new long[] {id}, new Random(n), DataSet.BASE.plus(1, ChronoUnit.DAYS), 3600);

@@ -4,7 +4,7 @@ import dev.fourways.UserStore;
 import dev.fourways.UserStoreProviders;
 import dev.fourways.db.DatabaseSettings;
 import dev.fourways.db.IsolatedDatabase;
-import dev.fourways.jdbc.JdbcUserStore;
+import dev.fourways.jdbc.JdbcUserStoreProvider;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +74,7 @@ public abstract class StoreBenchmark {
         data = DataSet.seed(database.dataSource(), users);
         workload = new Workload(data);
         userStore = UserStoreProviders.byName(store).open(database.dataSource());
-        try (JdbcUserStore reference = new JdbcUserStore(database.dataSource())) {
+        try (UserStore reference = new JdbcUserStoreProvider().open(database.dataSource())) {
             FairnessCheck.verify(store, userStore, reference, workload);
         }
     }

@@ -69,6 +69,26 @@ public final class SqlErrorTranslator {
         return new StoreException(operation + " failed: " + (sql != null ? sql.getMessage() : String.valueOf(cause)), cause);
     }
 
+    /**
+     * Translates what a library threw: reads the first {@link SQLException} among its causes.
+     *
+     * @param operation what was being done, for the message
+     * @param failure   the library's exception, kept as the cause
+     * @return the contract's exception; a plain {@link StoreException} when no cause is recognised
+     */
+    public static StoreException translate(String operation, RuntimeException failure) {
+        if (failure instanceof StoreException known) {
+            return known;
+        }
+        int depth = 0; // a cause chain can be a cycle; real ones are a few links long
+        for (Throwable t = failure; t != null && depth++ < 32; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return translate(operation, failure, sql);
+            }
+        }
+        return translate(operation, failure, null);
+    }
+
     /** Shorthand for a plain JDBC failure: the {@code SQLException} is both the cause and what is read. */
     public static StoreException translate(String operation, SQLException e) {
         return translate(operation, e, e);

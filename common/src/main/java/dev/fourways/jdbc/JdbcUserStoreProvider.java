@@ -13,7 +13,7 @@ public final class JdbcUserStoreProvider implements UserStoreProvider {
     }
 
     @Override
-    public UserStore open(DataSource dataSource) {
+    public UserStore newStore(DataSource dataSource) {
         return new JdbcUserStore(dataSource);
     }
 }

@@ -14,7 +14,7 @@ public final class HibernateUserStoreProvider implements UserStoreProvider {
 
     /** Builds one {@code SessionFactory} over the caller's pool (the expensive step: do it once). */
     @Override
-    public UserStore open(DataSource dataSource) {
+    public UserStore newStore(DataSource dataSource) {
         return new HibernateUserStore(dataSource);
     }
 }

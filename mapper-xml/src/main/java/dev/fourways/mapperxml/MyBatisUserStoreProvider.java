@@ -14,7 +14,7 @@ public final class MyBatisUserStoreProvider implements UserStoreProvider {
 
     /** Builds the store's {@code SqlSessionFactory} over the caller's pool (never closed by the store). */
     @Override
-    public UserStore open(DataSource dataSource) {
+    public UserStore newStore(DataSource dataSource) {
         return new MyBatisUserStore(dataSource);
     }
 }

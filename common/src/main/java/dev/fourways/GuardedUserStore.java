@@ -1,0 +1,240 @@
+package dev.fourways;
+
+import dev.fourways.domain.NewPurchase;
+import dev.fourways.domain.NewUser;
+import dev.fourways.domain.Page;
+import dev.fourways.domain.Purchase;
+import dev.fourways.domain.SpenderSummary;
+import dev.fourways.domain.User;
+import dev.fourways.domain.UserQuery;
+import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.domain.Validation;
+import dev.fourways.error.SqlErrorTranslator;
+import dev.fourways.error.StoreException;
+import dev.fourways.error.UserNotFoundException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The contract's duties, written once and applied around every style's store, so that each store
+ * holds only its library's code. {@link UserStoreProvider#open} returns one of these around the
+ * store its {@link UserStoreProvider#newStore} builds; every style, the JDBC floor included, pays
+ * the same few checks, so they cancel out of the benchmark ratios.
+ *
+ * <p>What it does before and after each call, in this order:
+ * <ol>
+ *   <li><b>Validates and normalises the arguments</b> with {@link Validation}, before any SQL is
+ *       sent: an invalid value raises {@link IllegalArgumentException} naming the field. The store
+ *       receives them normalised: usernames, e-mails and the {@code listAfter} cursor in lower
+ *       case, instants truncated to the microsecond.</li>
+ *   <li><b>Refuses calls after {@link #close()}</b> with {@link IllegalStateException}; closes the
+ *       store once, however often {@code close()} is called.</li>
+ *   <li><b>Translates failures</b>: a {@link StoreException} the store raised (its library's own
+ *       translation, such as jOOQ's {@code ExecuteListener}, or an optimistic-lock or not-found
+ *       check) passes through; any other {@link RuntimeException} goes to
+ *       {@link SqlErrorTranslator#translate(String, RuntimeException)}, which reads the
+ *       {@code SQLException} in its causes and keeps the library's exception as the cause.</li>
+ *   <li><b>Names the missing user</b>: when {@code addPurchase}'s foreign key refuses the row,
+ *       the {@link UserNotFoundException} says which id.</li>
+ *   <li><b>Translates errors while a stream is read</b>: {@code streamAll}'s rows are fetched as
+ *       they are consumed, so a failure can come from any {@code tryAdvance}; closing the stream
+ *       closes the store's stream, which releases its connection.</li>
+ * </ol>
+ * What the store may therefore assume is written on {@link UserStoreProvider#newStore}.
+ */
+public final class GuardedUserStore implements UserStore {
+
+    private final UserStore store;
+    private final String style;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param style the style's name, for the closed-store message
+     * @param store the style's own store; closed by {@link #close()}
+     */
+    public GuardedUserStore(String style, UserStore store) {
+        this.style = Validation.require("style", style);
+        this.store = Validation.require("store", store);
+    }
+
+    @Override
+    public User create(NewUser user) {
+        Validation.require("user", user);
+        return call("create", () -> store.create(user));
+    }
+
+    @Override
+    public List<User> createAll(List<NewUser> users) {
+        Validation.requireEach("users", users);
+        return call("createAll", () -> users.isEmpty() ? List.of() : store.createAll(users));
+    }
+
+    @Override
+    public Optional<User> findById(long id) {
+        return call("findById", () -> store.findById(id));
+    }
+
+    @Override
+    public Optional<User> findByUsername(String username) {
+        String name = Validation.username("username", username);
+        return call("findByUsername", () -> store.findByUsername(name));
+    }
+
+    @Override
+    public long count() {
+        return call("count", store::count);
+    }
+
+    @Override
+    public Page<User> page(int pageNumber, int pageSize) {
+        Validation.pageNumber("pageNumber", pageNumber);
+        Validation.pageSize("pageSize", pageSize);
+        return call("page", () -> store.page(pageNumber, pageSize));
+    }
+
+    @Override
+    public List<User> listAfter(String afterUsername, int limit) {
+        Validation.pageSize("limit", limit);
+        String after = afterUsername == null ? null : afterUsername.toLowerCase(Locale.ROOT);
+        return call("listAfter", () -> store.listAfter(after, limit));
+    }
+
+    @Override
+    public List<User> search(UserQuery query) {
+        Validation.require("query", query);
+        return call("search", () -> store.search(query));
+    }
+
+    @Override
+    public Stream<User> streamAll() {
+        Stream<User> rows = call("streamAll", store::streamAll);
+        return StreamSupport.stream(new TranslatingRows(rows.spliterator()), false)
+                .onClose(() -> translating("streamAll", () -> {
+                    rows.close();
+                    return null;
+                }));
+    }
+
+    @Override
+    public User changeEmail(long id, long expectedVersion, String newEmail) {
+        String email = Validation.email("newEmail", newEmail);
+        return call("changeEmail", () -> store.changeEmail(id, expectedVersion, email));
+    }
+
+    @Override
+    public boolean delete(long id) {
+        return call("delete", () -> store.delete(id));
+    }
+
+    @Override
+    public Purchase addPurchase(long userId, NewPurchase purchase) {
+        Validation.require("purchase", purchase);
+        try {
+            return call("addPurchase", () -> store.addPurchase(userId, purchase));
+        } catch (UserNotFoundException e) {
+            // The foreign key refused the row; the database's message names the constraint, not the user.
+            throw new UserNotFoundException("no user with id " + userId, e.getCause());
+        }
+    }
+
+    @Override
+    public Optional<UserWithPurchases> findWithPurchases(long userId) {
+        return call("findWithPurchases", () -> store.findWithPurchases(userId));
+    }
+
+    @Override
+    public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
+        Validation.pageNumber("pageNumber", pageNumber);
+        Validation.pageSize("pageSize", pageSize);
+        return call("pageWithPurchases", () -> store.pageWithPurchases(pageNumber, pageSize));
+    }
+
+    @Override
+    public int cancelPurchasesPlacedBefore(Instant cutoff) {
+        Instant before = Validation.instant("cutoff", cutoff);
+        return call("cancelPurchasesPlacedBefore", () -> store.cancelPurchasesPlacedBefore(before));
+    }
+
+    @Override
+    public List<SpenderSummary> topSpenders(Instant since, int limit) {
+        Instant from = Validation.instant("since", since);
+        Validation.pageSize("limit", limit);
+        return call("topSpenders", () -> store.topSpenders(from, limit));
+    }
+
+    @Override
+    public User mergeUsers(long keepId, long removeId) {
+        Validation.distinct("removeId", keepId, removeId);
+        return call("mergeUsers", () -> store.mergeUsers(keepId, removeId));
+    }
+
+    /** Closes the style's store the first time; later calls do nothing. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            store.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GuardedUserStore[" + style + "]";
+    }
+
+    private <T> T call(String operation, Supplier<T> work) {
+        if (closed.get()) {
+            throw new IllegalStateException("this " + style + " store is closed");
+        }
+        return translating(operation, work);
+    }
+
+    private static <T> T translating(String operation, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (StoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw SqlErrorTranslator.translate(operation, e);
+        }
+    }
+
+    /**
+     * The store's rows, with a failure while fetching one translated. The caller's action runs
+     * outside the {@code try}, so an exception it throws reaches the caller unchanged.
+     */
+    private final class TranslatingRows extends Spliterators.AbstractSpliterator<User> implements Consumer<User> {
+
+        private final Spliterator<User> source;
+        private User next;
+
+        TranslatingRows(Spliterator<User> source) {
+            super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
+            this.source = source;
+        }
+
+        @Override
+        public boolean tryAdvance(Consumer<? super User> action) {
+            boolean advanced = translating("streamAll", () -> source.tryAdvance(this));
+            if (advanced) {
+                User row = next;
+                next = null;
+                action.accept(row);
+            }
+            return advanced;
+        }
+
+        @Override
+        public void accept(User row) {
+            next = row;
+        }
+    }
+}
