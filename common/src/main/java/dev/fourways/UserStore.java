@@ -70,6 +70,12 @@ import java.util.stream.Stream;
  * declares it ({@code UserStoreContract.operationsInTransaction()}), and the benchmark report's
  * "commits" column shows it.
  *
+ * <h2>Who does what</h2>
+ * Callers get a store from {@link UserStoreProvider#open}, which puts a {@link GuardedUserStore}
+ * around the style's own store: the guard validates and normalises the arguments, refuses calls
+ * after {@code close()}, and translates the library's exceptions; the style's store holds its
+ * library's code only: the SQL, the mapping, the transactions of the policy above.
+ *
  * <p>The shared contract suite ({@code dev.fourways.contract.UserStoreContract}) asserts all of it.
  */
 public interface UserStore extends AutoCloseable {
