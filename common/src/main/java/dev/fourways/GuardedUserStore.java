@@ -14,7 +14,6 @@ import dev.fourways.error.StoreException;
 import dev.fourways.error.UserNotFoundException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -104,7 +103,7 @@ public final class GuardedUserStore implements UserStore {
     @Override
     public List<User> listAfter(String afterUsername, int limit) {
         Validation.pageSize("limit", limit);
-        String after = afterUsername == null ? null : afterUsername.toLowerCase(Locale.ROOT);
+        String after = Validation.cursor("afterUsername", afterUsername);
         return call("listAfter", () -> store.listAfter(after, limit));
     }
 

@@ -27,6 +27,10 @@ import java.util.stream.Stream;
  *       (see the transaction policy below).</li>
  *   <li>Invalid arguments raise {@link IllegalArgumentException} naming the field, before any SQL
  *       is sent. Every value is bound as a parameter, never concatenated into SQL.</li>
+ *   <li>Nothing is silently altered: a value a database cannot store exactly (U+0000, an unpaired
+ *       surrogate, an instant outside [1000-01-01, 9999-12-31T23:59:59.999999Z], a string past its
+ *       column once lower-cased) is refused up front, and every value accepted is read back
+ *       exactly by every read (see {@link dev.fourways.domain.Validation}).</li>
  *   <li>Database failures raise {@link StoreException} or one of its subclasses, with the
  *       library's own exception as the cause (see {@code dev.fourways.error.SqlErrorTranslator}).</li>
  *   <li>Budgets are round trips the database sees (statements and batches, as counted by
@@ -134,9 +138,14 @@ public interface UserStore extends AutoCloseable {
      * Keyset pagination by username: the users whose username sorts after {@code afterUsername},
      * in username order. Unlike {@link #page}, its cost does not grow with the depth.
      *
-     * @param afterUsername the last username of the previous page, or null to start at the beginning
+     * @param afterUsername the last username of the previous page, or null to start at the beginning;
+     *                      any 1 to 50 characters of the username alphabet (it need not exist),
+     *                      matched case-insensitively
      * @param limit         1 to 1000
      * @return at most {@code limit} users
+     * @throws IllegalArgumentException when the cursor holds a character no username can (a space,
+     *                                  a control character: MariaDB's PAD SPACE collation would
+     *                                  compare it differently from code point order)
      */
     List<User> listAfter(String afterUsername, int limit);
 
@@ -162,7 +171,11 @@ public interface UserStore extends AutoCloseable {
      *
      * @param expectedVersion the version the caller read
      * @param newEmail        validated as for {@link NewUser}, stored lower case
-     * @return the changed user, its version one more than {@code expectedVersion}
+     * @return the changed user, its version one more than {@code expectedVersion}, also when the
+     *         new address equals the old one: a change that changes nothing is still a write, so a
+     *         second writer holding {@code expectedVersion} gets {@link StaleUserException}. (An ORM's
+     *         dirty check skips such an UPDATE unless told otherwise; the Hibernate store forces the
+     *         version increment.)
      * @throws StaleUserException     when the stored version is no longer {@code expectedVersion}
      * @throws UserNotFoundException  when there is no user with that id
      * @throws DuplicateUserException when another user has that e-mail

@@ -10,9 +10,12 @@ import java.util.OptionalInt;
  * take part in the SQL. Build one with {@link #builder()}.
  *
  * @param usernameContains a substring of the username, matched literally ({@code %} and {@code _}
- *                         are not wildcards) and case-insensitively (usernames are lower case)
- * @param emailDomain      the part of the e-mail after {@code @}, matched exactly, case-insensitively
- * @param createdFrom      users created at or after this instant (inclusive)
+ *                         are not wildcards) and case-insensitively (usernames are lower case);
+ *                         {@linkplain Validation#storable storable}
+ * @param emailDomain      the part of the e-mail after {@code @}, matched exactly, case-insensitively;
+ *                         storable
+ * @param createdFrom      users created at or after this instant (inclusive); this and createdTo
+ *                         in {@link Validation#instant}'s range
  * @param createdTo        users created before this instant (exclusive)
  * @param minPurchases     users with at least this many purchases, of any status
  * @param sort             the order of the results, never null
@@ -34,13 +37,13 @@ public record UserQuery(String usernameContains, String emailDomain, Instant cre
             if (usernameContains.isEmpty()) {
                 throw Validation.invalid("usernameContains", "must not be empty (leave it out instead)");
             }
-            usernameContains = usernameContains.toLowerCase(Locale.ROOT);
+            usernameContains = Validation.storable("usernameContains", usernameContains).toLowerCase(Locale.ROOT);
         }
         if (emailDomain != null) {
             if (emailDomain.isBlank() || emailDomain.contains("@")) {
                 throw Validation.invalid("emailDomain", "must be a domain without '@', was '" + emailDomain + "'");
             }
-            emailDomain = emailDomain.toLowerCase(Locale.ROOT);
+            emailDomain = Validation.storable("emailDomain", emailDomain).toLowerCase(Locale.ROOT);
         }
         if (createdFrom != null) {
             createdFrom = Validation.instant("createdFrom", createdFrom);

@@ -12,8 +12,22 @@ import java.util.regex.Pattern;
  *
  * <p>Every method throws {@link IllegalArgumentException} whose message starts with the name of
  * the offending field (for example {@code "email: must contain one '@' ..."}); none touches a
- * database. The records' compact constructors call these, and so do stores for the arguments
- * that are not records (page numbers, limits, a new e-mail).
+ * database. The records' compact constructors call these, and so does
+ * {@link dev.fourways.GuardedUserStore} for the arguments that are not records (page numbers,
+ * limits, a new e-mail, a keyset cursor).
+ *
+ * <p>The rules that keep every value exact on H2, PostgreSQL and MariaDB:
+ * <ul>
+ *   <li>A string that is stored or compared may not hold U+0000 (PostgreSQL refuses it in text,
+ *       SQL state 22021) nor an unpaired UTF-16 surrogate (PostgreSQL and MariaDB store it as
+ *       {@code ?}): {@link #storable}. Other control characters are stored exactly where a field
+ *       allows them (display names).</li>
+ *   <li>Lengths are checked on the value as stored, after lower-casing: some characters lower-case
+ *       to two (U+0130 {@code İ} becomes {@code i̇}), and the column counts the result.</li>
+ *   <li>Instants are truncated to the microsecond and must lie in
+ *       [{@link #EARLIEST}, {@link #LATEST}], MariaDB's {@code DATETIME(6)} range (PostgreSQL and
+ *       H2 accept more; the common range is the contract's).</li>
+ * </ul>
  */
 public final class Validation {
 
@@ -24,6 +38,13 @@ public final class Validation {
     private static final int MAX_EMAIL = 120;
     private static final int MAX_DISPLAY_NAME = 100;
     private static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000.00");
+
+    /** The earliest instant every database stores: MariaDB's {@code DATETIME} starts at year 1000. */
+    public static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
+    /** The latest instant every database stores, to the microsecond: MariaDB's {@code DATETIME(6)} end. */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9._-]{1,50}");
 
     private Validation() {
     }
@@ -36,7 +57,7 @@ public final class Validation {
     public static String username(String field, String value) {
         require(field, value);
         if (!USERNAME.matcher(value).matches()) {
-            throw invalid(field, "must be 3 to 50 ASCII letters, digits, '.', '_' or '-', was '" + value + "'");
+            throw invalid(field, "must be 3 to 50 ASCII letters, digits, '.', '_' or '-', was " + quoted(value));
         }
         return value.toLowerCase(Locale.ROOT);
     }
@@ -48,20 +69,64 @@ public final class Validation {
      * @return the address in lower case
      */
     public static String email(String field, String value) {
-        require(field, value);
-        if (value.length() > MAX_EMAIL) {
-            throw invalid(field, "must be at most " + MAX_EMAIL + " characters, was " + value.length());
+        storable(field, require(field, value));
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (lower.length() > MAX_EMAIL) {
+            throw invalid(field, "must be at most " + MAX_EMAIL + " characters once lower-cased, was "
+                    + lower.length() + " (" + value.length() + " as given)");
         }
-        int at = value.indexOf('@');
-        if (at <= 0 || at != value.lastIndexOf('@') || at == value.length() - 1
-                || value.chars().anyMatch(Character::isWhitespace)) {
-            throw invalid(field, "must contain one '@' with text on both sides and no white space, was '" + value + "'");
+        int at = lower.indexOf('@');
+        if (at <= 0 || at != lower.lastIndexOf('@') || at == lower.length() - 1
+                || lower.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw invalid(field, "must contain one '@' with text on both sides and no white space or control"
+                    + " character, was " + quoted(value));
+        }
+        return lower;
+    }
+
+    /**
+     * A string the databases store and compare exactly: no U+0000 and no unpaired surrogate.
+     *
+     * @return the value, unchanged; null stays null (presence is the caller's rule)
+     */
+    public static String storable(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0) {
+                throw invalid(field, "must not contain U+0000 (no database here stores it in text), at index " + i);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw invalid(field, "must not contain an unpaired UTF-16 surrogate (stored as '?'), at index " + i);
+            }
+        }
+        return value;
+    }
+
+    /**
+     * A keyset cursor for {@code listAfter}: null (start at the beginning), or 1 to 50 characters of
+     * the username alphabet, so that it compares on every database exactly as usernames sort (a
+     * control character or space would be padded away by MariaDB's PAD SPACE collation).
+     *
+     * @return the cursor in lower case, or null
+     */
+    public static String cursor(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (!CURSOR.matcher(value).matches()) {
+            throw invalid(field, "must be null or 1 to 50 ASCII letters, digits, '.', '_' or '-', was " + quoted(value));
         }
         return value.toLowerCase(Locale.ROOT);
     }
 
     /** An optional display name: null, or at most 100 characters (code points) of any Unicode. */
     public static String displayName(String field, String value) {
+        storable(field, value);
         if (value != null && value.codePointCount(0, value.length()) > MAX_DISPLAY_NAME) {
             throw invalid(field, "must be at most " + MAX_DISPLAY_NAME + " characters");
         }
@@ -84,10 +149,20 @@ public final class Validation {
         return value.setScale(2);
     }
 
-    /** A timestamp, truncated to the microsecond: what PostgreSQL, MariaDB and H2 all keep. */
+    /**
+     * A timestamp, truncated to the microsecond (what PostgreSQL, MariaDB and H2 all keep), then
+     * checked to lie in [{@link #EARLIEST}, {@link #LATEST}].
+     *
+     * @return the truncated instant
+     */
     public static Instant instant(String field, Instant value) {
         require(field, value);
-        return value.truncatedTo(ChronoUnit.MICROS);
+        Instant truncated = value.truncatedTo(ChronoUnit.MICROS);
+        if (truncated.isBefore(EARLIEST) || truncated.isAfter(LATEST)) {
+            throw invalid(field, "must be between " + EARLIEST + " and " + LATEST
+                    + " (the range every database stores), was " + value);
+        }
+        return truncated;
     }
 
     /** A page number: 0 or more (pages are numbered from 0). */
@@ -133,6 +208,19 @@ public final class Validation {
         if (a == b) {
             throw invalid(field, "must differ from the other id, both were " + a);
         }
+    }
+
+    /** The value in quotes, with control characters and surrogates as {@code \\uXXXX} so a message stays readable. */
+    static String quoted(String value) {
+        StringBuilder out = new StringBuilder("'");
+        value.chars().forEach(c -> {
+            if (Character.isISOControl(c) || Character.isSurrogate((char) c)) {
+                out.append(String.format("\\u%04X", c));
+            } else {
+                out.append((char) c);
+            }
+        });
+        return out.append('\'').toString();
     }
 
     static IllegalArgumentException invalid(String field, String problem) {

@@ -2,6 +2,7 @@ package dev.fourways.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.fourways.UserStore;
@@ -16,6 +17,7 @@ import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.domain.Validation;
 import dev.fourways.error.DuplicateUserException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.StoreException;
@@ -28,6 +30,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -703,6 +707,19 @@ public abstract class UserStoreContract {
             assertThat(store.changeEmail(id, 1, "newer@example.com").version()).isEqualTo(2);
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"same@example.com", "SAME@Example.COM"})
+        void movesTheVersionEvenWhenTheAddressDoesNotChange(String sameAddress) {
+            long id = rows.insertUser(new NewUser("same", "same@example.com", null, T0));
+
+            User changed = store.changeEmail(id, 0, sameAddress);
+
+            assertThat(changed.version()).as("a change that changes nothing still bumps the version").isEqualTo(1);
+            assertThat(rows.user(id).orElseThrow().version()).as("stored version").isEqualTo(1);
+            assertThatThrownBy(() -> store.changeEmail(id, 0, "other@example.com"))
+                    .as("a second writer holding version 0 is stale").isInstanceOf(StaleUserException.class);
+        }
+
         @Test
         void refusesAStaleVersionAndChangesNothing() {
             long id = seedUser("stale");
@@ -1149,6 +1166,280 @@ public abstract class UserStoreContract {
                         .isZero();
             }));
         }
+    }
+
+    @Nested
+    class TextEdges {
+
+        /** Characters no database here keeps exactly in text: PostgreSQL refuses U+0000; lone surrogates become '?'. */
+        static final List<String> UNKEEPABLE = List.of("\u0000", "\uD800", "\uDBFF", "\uDC00", "\uDFFF");
+
+        /** Each string argument the contract takes, with the field its error must name. */
+        private List<Map.Entry<String, Consumer<String>>> stringArguments() {
+            return List.of(
+                    Map.entry("email", s -> store.create(new NewUser("textedge", s + "a@example.com", null, null))),
+                    Map.entry("displayName", s -> store.create(new NewUser("textedge", "t@example.com", s, null))),
+                    Map.entry("newEmail", s -> store.changeEmail(1, 0, "a" + s + "@example.com")),
+                    Map.entry("username", s -> store.findByUsername("ab" + s)),
+                    Map.entry("afterUsername", s -> store.listAfter("ab" + s, 10)),
+                    Map.entry("usernameContains", s -> store.search(UserQuery.builder().usernameContains(s).build())),
+                    Map.entry("emailDomain", s -> store.search(UserQuery.builder().emailDomain(s + "example.com").build())));
+        }
+
+        @TestFactory
+        Stream<DynamicTest> refusesCharactersNoDatabaseKeepsInEveryStringArgumentBeforeAnySql() {
+            return stringArguments().stream().flatMap(argument -> UNKEEPABLE.stream().flatMap(bad ->
+                    Stream.of(bad, "x" + bad, bad + "y", "x" + bad + "y").map(value -> DynamicTest.dynamicTest(
+                            argument.getKey() + " with U+" + Integer.toHexString(bad.charAt(0)).toUpperCase()
+                                    + " at index " + value.indexOf(bad),
+                            () -> rejectsBeforeAnySql(argument.getKey(), () -> argument.getValue().accept(value))))));
+        }
+
+        /** Every BMP character whose lower case is longer than itself (in Java's root locale: U+0130 'İ'). */
+        static List<Character> growingWhenLowerCased() {
+            List<Character> growing = IntStream.rangeClosed(0, 0xFFFF)
+                    .filter(c -> !Character.isSurrogate((char) c))
+                    .filter(c -> String.valueOf((char) c).toLowerCase(Locale.ROOT).length() > 1)
+                    .mapToObj(c -> (char) c).toList();
+            assertThat(growing).as("the generator must find characters that grow when lower-cased").isNotEmpty();
+            return growing;
+        }
+
+        /** An e-mail of exactly {@code loweredLength} UTF-16 units once lower-cased, built from {@code c}. */
+        private static String emailGrowingTo(char c, int loweredLength) {
+            String suffix = "@x.io";
+            int grown = String.valueOf(c).toLowerCase(Locale.ROOT).length();
+            int count = (loweredLength - suffix.length()) / grown;
+            String padding = "a".repeat(loweredLength - suffix.length() - count * grown);
+            return String.valueOf(c).repeat(count) + padding + suffix;
+        }
+
+        @TestFactory
+        Stream<DynamicTest> checksTheEmailLimitOnTheLowerCasedValueInCreateAndChangeEmail() {
+            return growingWhenLowerCased().stream().flatMap(c -> Stream.of(
+                    DynamicTest.dynamicTest("U+" + Integer.toHexString(c) + ": 120 once lower-cased is stored exactly", () -> {
+                        String email = emailGrowingTo(c, 120);
+                        assertThat(email.length()).isLessThan(120);
+                        User created = store.create(new NewUser("atlimit", email, null, null));
+                        assertThat(rows.user(created.id()).orElseThrow().email())
+                                .isEqualTo(email.toLowerCase(Locale.ROOT)).hasSize(120);
+                        User changed = store.changeEmail(created.id(), 0, emailGrowingTo(c, 119));
+                        assertThat(changed.email()).hasSize(119);
+                        rows.clear();
+                    }),
+                    DynamicTest.dynamicTest("U+" + Integer.toHexString(c) + ": 121 once lower-cased is refused", () -> {
+                        String email = emailGrowingTo(c, 121);
+                        assertThat(email.length()).as("within the limit as given").isLessThanOrEqualTo(120);
+                        assertThat(email.toLowerCase(Locale.ROOT).length()).isGreaterThan(120);
+                        rejectsBeforeAnySql("email", () -> store.create(new NewUser("pastlimit", email, null, null)));
+                        long id = seedUser("pastlimit");
+                        rejectsBeforeAnySql("newEmail", () -> store.changeEmail(id, 0, email));
+                        rows.clear();
+                    })));
+        }
+
+        @Test
+        void storesEveryOtherControlCharacterInADisplayNameExactlyThroughEveryRead() {
+            List<String> names = IntStream.rangeClosed(1, 0x9F).filter(Character::isISOControl)
+                    .mapToObj(c -> "a" + (char) c + "b" + (char) c).toList();
+            List<NewUser> users = IntStream.range(0, names.size())
+                    .mapToObj(i -> new NewUser("ctl" + i, "ctl" + i + "@example.com", names.get(i), T0)).toList();
+
+            List<User> created = store.createAll(users);
+
+            for (User user : created) {
+                assertThat(everyRead(user.id())).as("every read of %s", user.username())
+                        .allSatisfy(read -> assertThat(read).isEqualTo(user));
+            }
+        }
+
+        /** The username alphabet, in code point order: '-' '.' digits '_' letters; every one sorts after a space. */
+        static final String ALPHABET = "-.0123456789_abcdefghijklmnopqrstuvwxyz";
+
+        @Test
+        void walksUsernamesInCodePointOrderAfterEveryCursorTheAlphabetAllows() {
+            List<String> usernames = new ArrayList<>();
+            for (char c : ALPHABET.toCharArray()) {
+                usernames.add("ab" + c);
+                usernames.add("ab" + c + c);
+            }
+            usernames.forEach(TextEdges.this::seed);
+            List<String> sorted = usernames.stream().sorted().toList();
+            List<String> cursors = new ArrayList<>(usernames);
+            cursors.add("a");
+            cursors.add("AB");
+            for (char c : ALPHABET.toCharArray()) {
+                cursors.add("ab" + c + "-");
+                cursors.add("AB" + Character.toUpperCase(c) + "z");
+            }
+
+            for (String cursor : cursors) {
+                String lower = cursor.toLowerCase(Locale.ROOT);
+                List<String> expected = sorted.stream().filter(u -> u.compareTo(lower) > 0).limit(1000).toList();
+                assertThat(store.listAfter(cursor, 1000)).extracting(User::username)
+                        .as("listAfter('%s') in code point order", cursor).isEqualTo(expected);
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", " ", "ab ", "ab\t", "ab\n", "a b", "ab\u00e9", "ab%", "ab'", "ab\u0130",
+                "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijk"})
+        void refusesACursorNoUsernameCanHoldBeforeAnySql(String cursor) {
+            rejectsBeforeAnySql("afterUsername", () -> store.listAfter(cursor, 10));
+        }
+
+        private void seed(String username) {
+            seedUser(username);
+        }
+    }
+
+    @Nested
+    class TimeEdges {
+
+        /** Instants at the edges of what each database, driver and calendar treats specially. */
+        List<Instant> edges() {
+            List<Instant> edges = new ArrayList<>(List.of(
+                    Validation.EARLIEST,
+                    Validation.LATEST,
+                    Instant.parse("9999-12-31T23:59:59.999999999Z"), // truncated to LATEST
+                    Instant.parse("1582-10-04T23:59:59.999999Z"), // the last Julian day in java.util.GregorianCalendar
+                    Instant.parse("1582-10-15T00:00:00Z"),
+                    Instant.parse("1883-11-18T16:59:59.999999Z"), // local mean time before standard zones
+                    Instant.parse("1969-12-31T23:59:59.999999Z"),
+                    Instant.parse("1970-01-01T00:00:00Z"),
+                    Instant.parse("1970-01-01T00:00:00.000001Z"),
+                    Instant.parse("2038-01-19T03:14:08Z"))); // past a 32-bit seconds counter
+            // The JVM zone's next transitions, a microsecond either side: a read through the JVM zone shifts these.
+            ZoneId zone = ZoneId.systemDefault();
+            Instant from = Instant.parse("2024-01-01T00:00:00Z");
+            for (int i = 0; i < 2; i++) {
+                var transition = zone.getRules().nextTransition(from);
+                if (transition == null) {
+                    break;
+                }
+                edges.add(transition.getInstant().minusNanos(1000));
+                edges.add(transition.getInstant());
+                from = transition.getInstant();
+            }
+            return edges;
+        }
+
+        @TestFactory
+        Stream<DynamicTest> readsEveryInstantTheContractAcceptsBackExactlyThroughEveryRead() {
+            return edges().stream().map(t -> DynamicTest.dynamicTest(t.toString(), () -> {
+                rows.clear();
+                Instant expected = Validation.instant("t", t);
+                User user = store.create(new NewUser("edge", "edge@example.com", null, t));
+                Purchase purchase = store.addPurchase(user.id(), new NewPurchase(new BigDecimal("1000000.00"), PurchaseStatus.PAID, t));
+                store.addPurchase(user.id(), new NewPurchase(new BigDecimal("0.01"), PurchaseStatus.NEW, t));
+
+                assertThat(user.createdAt()).isEqualTo(expected);
+                assertThat(purchase.placedAt()).isEqualTo(expected);
+                assertThat(everyRead(user.id())).allSatisfy(read -> assertThat(read.createdAt()).isEqualTo(expected));
+                assertThat(rows.usersCreatedAtUtc(UTC_TEXT.format(expected))).as("stored as UTC").containsExactly(user.id());
+                assertThat(store.findWithPurchases(user.id()).orElseThrow().purchases())
+                        .extracting(Purchase::placedAt, Purchase::amount)
+                        .containsExactlyInAnyOrder(tuple(expected, new BigDecimal("1000000.00")), tuple(expected, new BigDecimal("0.01")));
+                assertThat(store.pageWithPurchases(0, 10)).singleElement()
+                        .satisfies(u -> assertThat(u.purchases()).extracting(Purchase::placedAt).containsOnly(expected));
+                assertThat(store.topSpenders(expected, 10)).singleElement()
+                        .satisfies(s -> assertThat(s.total()).isEqualByComparingTo("1000000.01"));
+                assertThat(store.search(UserQuery.builder().createdFrom(expected).build())).extracting(User::id)
+                        .containsExactly(user.id());
+                if (expected.isBefore(Validation.LATEST)) {
+                    assertThat(store.search(UserQuery.builder().createdTo(expected.plusNanos(1000)).build()))
+                            .extracting(User::id).containsExactly(user.id());
+                    assertThat(store.cancelPurchasesPlacedBefore(expected.plusNanos(1000))).isEqualTo(2);
+                }
+            }));
+        }
+
+        @TestFactory
+        Stream<DynamicTest> refusesInstantsOutsideTheRangeBeforeAnySql() {
+            List<Instant> outside = List.of(Validation.EARLIEST.minusNanos(1), Validation.EARLIEST.minusNanos(1000),
+                    Validation.LATEST.plusNanos(1000), Instant.MIN, Instant.MAX, Instant.parse("0000-01-01T00:00:00Z"));
+            return outside.stream().flatMap(t -> Stream.of(
+                    DynamicTest.dynamicTest("createdAt " + t, () ->
+                            rejectsBeforeAnySql("createdAt", () -> store.create(new NewUser("late", "late@example.com", null, t)))),
+                    DynamicTest.dynamicTest("placedAt " + t, () ->
+                            rejectsBeforeAnySql("placedAt", () -> store.addPurchase(1, new NewPurchase(BigDecimal.ONE, PurchaseStatus.NEW, t)))),
+                    DynamicTest.dynamicTest("createdFrom " + t, () ->
+                            rejectsBeforeAnySql("createdFrom", () -> store.search(UserQuery.builder().createdFrom(t).build()))),
+                    DynamicTest.dynamicTest("createdTo " + t, () ->
+                            rejectsBeforeAnySql("createdTo", () -> store.search(UserQuery.builder().createdTo(t).build()))),
+                    DynamicTest.dynamicTest("cutoff " + t, () ->
+                            rejectsBeforeAnySql("cutoff", () -> store.cancelPurchasesPlacedBefore(t))),
+                    DynamicTest.dynamicTest("since " + t, () ->
+                            rejectsBeforeAnySql("since", () -> store.topSpenders(t, 10)))));
+        }
+    }
+
+    @Nested
+    class FailurePaths {
+
+        /**
+         * With every connection of the pool held elsewhere, each operation must fail with the
+         * contract's {@code StoreException} (not its library's own exception) and leave nothing
+         * checked out. HikariCP's shortest connection timeout, 250 ms, keeps this quick.
+         */
+        @TestFactory
+        Stream<DynamicTest> everyOperationFailsWithAStoreExceptionWhenThePoolIsExhausted() {
+            Transactions transactions = new Transactions();
+            long[] probe = transactions.seed();
+            return transactions.successes(probe[0], probe[1]).stream().map(c -> DynamicTest.dynamicTest(c.operation(), () -> {
+                long[] ids = transactions.seed();
+                Transactions.Call call = transactions.successes(ids[0], ids[1]).stream()
+                        .filter(x -> x.operation().equals(c.operation())).findFirst().orElseThrow();
+                HikariDataSource pool = database.dataSource();
+                long timeout = pool.getHikariConfigMXBean().getConnectionTimeout();
+                List<java.sql.Connection> held = new ArrayList<>();
+                try {
+                    pool.getHikariConfigMXBean().setConnectionTimeout(250);
+                    for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
+                        held.add(pool.getConnection());
+                    }
+
+                    assertThatThrownBy(() -> call.call().accept(store))
+                            .as("%s with no connection to be had", call.operation())
+                            .isInstanceOf(StoreException.class);
+                } finally {
+                    for (java.sql.Connection c2 : held) {
+                        c2.close();
+                    }
+                    pool.getHikariConfigMXBean().setConnectionTimeout(timeout);
+                }
+                assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+            }));
+        }
+    }
+
+    /** Formats an instant as {@link Rows#usersCreatedAtUtc} reads it. */
+    private static final java.time.format.DateTimeFormatter UTC_TEXT =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+
+    /**
+     * The user with that id as each read returns it: findById, findByUsername, page, listAfter,
+     * search, streamAll, findWithPurchases and pageWithPurchases (the only user in a page of 1000).
+     */
+    private List<User> everyRead(long id) {
+        User stored = store.findById(id).orElseThrow();
+        List<User> reads = new ArrayList<>();
+        reads.add(stored);
+        reads.add(store.findByUsername(stored.username()).orElseThrow());
+        reads.add(find(store.page(0, 1000).items(), id));
+        reads.add(find(store.listAfter(null, 1000), id));
+        reads.add(find(store.search(UserQuery.builder().usernameContains(stored.username()).build()), id));
+        try (Stream<User> all = store.streamAll()) {
+            reads.add(find(all.toList(), id));
+        }
+        reads.add(store.findWithPurchases(id).orElseThrow().user());
+        reads.add(find(store.pageWithPurchases(0, 1000).stream().map(UserWithPurchases::user).toList(), id));
+        return reads;
+    }
+
+    private static User find(List<User> users, long id) {
+        return users.stream().filter(u -> u.id() == id).findFirst()
+                .orElseThrow(() -> new AssertionError("user " + id + " missing from " + users));
     }
 
     @Nested

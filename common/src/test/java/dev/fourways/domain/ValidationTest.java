@@ -112,4 +112,56 @@ class ValidationTest {
         assertThat(new Page<>(java.util.List.of(), 0, 10, 11).totalPages()).isEqualTo(2);
         assertThat(Page.offset(3, 20)).isEqualTo(60);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0000", "a\u0000", "\uD800", "a\uDBFFb", "\uDC00a", "b\uDFFF", "\uDC00\uD800"})
+    void refusesNulAndUnpairedSurrogatesInEveryStoredOrComparedString(String bad) {
+        assertThatThrownBy(() -> Validation.storable("f", bad)).hasMessageStartingWith("f: must not contain");
+        assertThatThrownBy(() -> new NewUser("abc", "x@example.com", bad, null)).hasMessageStartingWith("displayName:");
+        assertThatThrownBy(() -> NewUser.of("abc", bad + "x@example.com")).hasMessageStartingWith("email:");
+        assertThatThrownBy(() -> UserQuery.builder().usernameContains(bad).build()).hasMessageStartingWith("usernameContains:");
+        assertThatThrownBy(() -> UserQuery.builder().emailDomain(bad + "x.io").build()).hasMessageStartingWith("emailDomain:");
+    }
+
+    @Test
+    void keepsPairedSurrogatesAndOtherControlCharacters() {
+        String text = "\uD83D\uDE00 tab\there \u0001\u009F";
+        assertThat(Validation.storable("f", text)).isSameAs(text);
+        assertThat(new NewUser("abc", "x@example.com", text, null).displayName()).isEqualTo(text);
+    }
+
+    @Test
+    void checksTheEmailLengthAfterLowerCasing() {
+        String atLimit = "\u0130".repeat(57) + "@ab.io"; // 63 as given, 120 once lower-cased
+        assertThat(NewUser.of("abc", atLimit).email()).hasSize(120);
+        String past = "\u0130".repeat(58) + "@x.io"; // 63 as given, 121 once lower-cased
+        assertThatThrownBy(() -> NewUser.of("abc", past))
+                .hasMessage("email: must be at most 120 characters once lower-cased, was 121 (63 as given)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\tb@x.io", "a\u0085@x.io", "a\u007F@x.io"})
+    void refusesControlCharactersInAnEmail(String email) {
+        assertThatThrownBy(() -> NewUser.of("abc", email)).hasMessageStartingWith("email:");
+    }
+
+    @Test
+    void acceptsKeysetCursorsOfTheUsernameAlphabetOnly() {
+        assertThat(Validation.cursor("after", null)).isNull();
+        assertThat(Validation.cursor("after", "A")).isEqualTo("a");
+        assertThat(Validation.cursor("after", "Ab.C_d-9")).isEqualTo("ab.c_d-9");
+        for (String bad : new String[] {"", " ", "a ", "a\t", "\u00e9", "a%", "x".repeat(51)}) {
+            assertThatThrownBy(() -> Validation.cursor("after", bad)).as("'%s'", bad).hasMessageStartingWith("after:");
+        }
+    }
+
+    @Test
+    void acceptsInstantsInTheCommonRangeAfterTruncation() {
+        assertThat(Validation.instant("t", Validation.EARLIEST)).isEqualTo(Validation.EARLIEST);
+        assertThat(Validation.instant("t", Instant.parse("9999-12-31T23:59:59.999999999Z"))).isEqualTo(Validation.LATEST);
+        for (Instant bad : new Instant[] {Validation.EARLIEST.minusNanos(1), Validation.LATEST.plusNanos(1000),
+                Instant.MIN, Instant.MAX}) {
+            assertThatThrownBy(() -> Validation.instant("t", bad)).as("%s", bad).hasMessageStartingWith("t: must be between");
+        }
+    }
 }
