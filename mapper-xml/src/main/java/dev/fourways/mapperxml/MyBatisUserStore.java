@@ -51,8 +51,8 @@ import org.apache.ibatis.session.SqlSessionFactory;
  * stream); the {@link SqlSessionFactory} is, so the store is thread-safe.
  *
  * <p>Errors: MyBatis wraps every {@code SQLException} in a {@code PersistenceException}, and
- * core MyBatis has no hook to translate it (see the module README); this store lets it escape, and
- * the contract's guard reads the {@code SQLException} inside.
+ * core MyBatis documents no hook to translate it (see the module README); this store lets it escape,
+ * and the contract's guard reads the {@code SQLException} inside.
  */
 public final class MyBatisUserStore implements UserStore {
 
@@ -287,9 +287,10 @@ public final class MyBatisUserStore implements UserStore {
     }
 
     /**
-     * Ends {@code streamAll}'s session: the cursor first (on MariaDB, a statement sent while a
-     * streaming result set is open first reads all its remaining rows), then one rollback, which
-     * MyBatis would skip for a session that only selected, then the connection back to the pool.
+     * Ends {@code streamAll}'s session: the cursor first (MariaDB's driver, asked to send a
+     * statement while a streaming result set is not fully read, first loads all its remaining rows
+     * into memory), then one rollback, which MyBatis would skip for a session that only selected,
+     * then the connection back to the pool.
      */
     private static void release(SqlSession session, Cursor<User> cursor) {
         try (session) {
