@@ -11,380 +11,293 @@ import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
-import dev.fourways.domain.Validation;
-import dev.fourways.error.SqlErrorTranslator;
 import dev.fourways.error.StaleUserException;
-import dev.fourways.error.StoreException;
 import dev.fourways.error.UserNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
 import org.apache.ibatis.cursor.Cursor;
-import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 
 /**
- * The MyBatis XML-mapper store: the SQL and the result maps live in {@code UserMapper.xml} and
- * {@code PurchaseMapper.xml}; this class only opens a {@code SqlSession} per operation, calls the
- * mappers, and ends the transaction.
+ * The MyBatis XML-mapper store. The SQL and the result maps live in {@code UserMapper.xml} and
+ * {@code PurchaseMapper.xml}; this class opens one {@link SqlSession} per operation in
+ * try-with-resources, calls the mapper interfaces, and ends the transaction
+ * (<a href="https://mybatis.org/mybatis-3/java-api.html">Java API, SqlSession</a>).
  *
- * <p>Sessions (<a href="https://mybatis.org/mybatis-3/java-api.html">Java API,
- * SqlSessions</a>) follow the contract's transaction policy. Every one-statement operation, the
- * writes {@code create}, {@code delete}, {@code addPurchase} and
- * {@code cancelPurchasesPlacedBefore} included, runs in an auto-commit session
- * ({@code openSession(true)}): no {@code commit()} or {@code rollback()} reaches the connection,
- * as on {@code JdbcUserStore}'s auto-commit connection. {@code createAll}, {@code page},
- * {@code changeEmail} and {@code mergeUsers} run in a session committed once ({@code commit(true)})
- * when the work returns and rolled back once ({@code rollback(true)}) on any failure;
- * {@code createAll} uses an {@link ExecutorType#BATCH} session. {@code streamAll} holds one
- * transaction while its stream is open and rolls it back when the stream closes. A session is
- * not thread-safe and never outlives its call (except under {@link #streamAll()}'s stream, until
- * it is closed); the {@link SqlSessionFactory} is shared, so the store is thread-safe.
+ * <p>The session a method opens follows {@code UserStore}'s transaction policy:
+ * <ul>
+ *   <li>{@code openSession(true)}, auto-commit, for every one-statement operation, writes included:
+ *       the statement is its own transaction and MyBatis calls neither {@code commit()} nor
+ *       {@code rollback()} on the connection.</li>
+ *   <li>{@code openSession()} (or {@code openSession(ExecutorType.BATCH)} for {@code createAll}),
+ *       one transaction, for {@code createAll}, {@code page}, {@code changeEmail} and
+ *       {@code mergeUsers}: the method calls {@code commit()} at its end; a failure leaves by the
+ *       try-with-resources, whose {@code close()} rolls back a session that wrote. MyBatis skips
+ *       the JDBC commit or rollback of a session in which only selects ran ("Transaction Control
+ *       Methods" on the Java API page), so {@code page} commits with {@code commit(true)} and
+ *       {@code mergeUsers} rolls back with {@code rollback(true)} when a user is missing.</li>
+ *   <li>{@code streamAll}: a session held by the stream until it is closed.</li>
+ * </ul>
+ * A session is not thread-safe and never outlives its call (but under {@code streamAll}'s
+ * stream); the {@link SqlSessionFactory} is, so the store is thread-safe.
  *
- * <p>Errors: MyBatis wraps every {@code SQLException} in a {@link PersistenceException} (a
- * {@code BatchExecutorException} around a {@code BatchUpdateException} for batches); the store
- * unwraps it and lets {@link SqlErrorTranslator} pick the contract's exception.
+ * <p>Errors: MyBatis wraps every {@code SQLException} in a {@code PersistenceException}, and
+ * core MyBatis documents no hook to translate it (see the module README); this store lets it escape,
+ * and the contract's guard reads the {@code SQLException} inside.
  */
 public final class MyBatisUserStore implements UserStore {
+
+    /** What {@code cancelPurchasesPlacedBefore} cancels: the purchases not yet CANCELLED. */
+    private static final List<PurchaseStatus> CANCELLABLE = List.of(PurchaseStatus.NEW, PurchaseStatus.PAID);
 
     private final SqlSessionFactory sqlSessionFactory;
     private final PooledIds userIds = new PooledIds();
     private final PooledIds purchaseIds = new PooledIds();
-    private volatile boolean closed;
 
     /**
      * Builds the store's {@link SqlSessionFactory} (see {@link SqlSessionFactories}).
      *
      * @param dataSource a pool on a migrated database; never closed by this store
-     * @throws IllegalStateException when the database cannot be reached or is not supported
+     * @throws IllegalStateException when the database is not one the mappers support
      */
     public MyBatisUserStore(DataSource dataSource) {
-        this.sqlSessionFactory = SqlSessionFactories.build(Validation.require("dataSource", dataSource));
+        this.sqlSessionFactory = SqlSessionFactories.build(dataSource);
     }
 
+    /**
+     * One {@code insert}. The id comes from the store's block of reserved ids ({@link PooledIds}),
+     * with a {@code nextIdBlocks} select first only when the block is used up, rather than a
+     * {@code <selectKey>}: that would cost a sequence call per row and needs a settable id, which
+     * the {@link User} record does not have.
+     */
     @Override
     public User create(NewUser user) {
-        Validation.require("user", user);
-        ensureOpen();
-        // One INSERT in an auto-commit session, its own transaction; the id comes from the
-        // store's block of reserved ids, with a sequence call first only when the block is used up.
-        return autoCommit("create", session -> {
-            UserMapper mapper = session.getMapper(UserMapper.class);
-            User created = user.toUser(userIds.take(1, n -> longs(mapper.nextIdBlocks(n)))[0]);
-            mapper.insert(created);
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            UserMapper users = session.getMapper(UserMapper.class);
+            User created = user.toUser(userIds.take(1, users::nextIdBlocks)[0]);
+            users.insert(created);
             return created;
-        });
+        }
     }
 
+    /**
+     * A {@link ExecutorType#BATCH} session: each {@code insert} only adds a row to one JDBC batch,
+     * which {@code commit()} flushes before it commits. 1,000 users cost two round trips, the id
+     * reservation and the batch; a duplicate fails the batch and {@code close()} rolls it back.
+     */
     @Override
     public List<User> createAll(List<NewUser> users) {
-        Validation.requireEach("users", users);
-        ensureOpen();
-        if (users.isEmpty()) {
-            return List.of();
-        }
-        // BATCH: every insert call only adds a row to one JDBC batch; flushStatements() sends it.
-        // So 1,000 users cost two round trips: the id reservation and the batch.
-        return inTransaction("createAll", ExecutorType.BATCH, session -> {
+        try (SqlSession session = sqlSessionFactory.openSession(ExecutorType.BATCH)) {
             UserMapper mapper = session.getMapper(UserMapper.class);
-            long[] ids = userIds.take(users.size(), n -> longs(mapper.nextIdBlocks(n)));
+            long[] ids = userIds.take(users.size(), mapper::nextIdBlocks);
             List<User> created = new ArrayList<>(users.size());
-            for (int i = 0; i < users.size(); i++) {
+            for (int i = 0; i < ids.length; i++) {
                 User user = users.get(i).toUser(ids[i]);
                 mapper.insert(user);
                 created.add(user);
             }
-            // A duplicate fails here (BatchExecutorException); inTransaction rolls the batch back.
-            session.flushStatements();
+            session.commit();
             return created;
-        });
+        }
     }
 
     @Override
     public Optional<User> findById(long id) {
-        ensureOpen();
-        return autoCommit("findById", session -> session.getMapper(UserMapper.class).findById(id));
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            return session.getMapper(UserMapper.class).findById(id);
+        }
     }
 
     @Override
     public Optional<User> findByUsername(String username) {
-        String name = Validation.username("username", username);
-        ensureOpen();
-        return autoCommit("findByUsername", session -> session.getMapper(UserMapper.class).findByUsername(name));
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            return session.getMapper(UserMapper.class).findByUsername(username);
+        }
     }
 
     @Override
     public long count() {
-        ensureOpen();
-        return autoCommit("count", session -> session.getMapper(UserMapper.class).count());
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            return session.getMapper(UserMapper.class).count();
+        }
     }
 
+    /**
+     * The total and the rows: two selects on one connection in one transaction, as the policy
+     * asks. That is not one snapshot under READ COMMITTED, the default of PostgreSQL and H2: each
+     * select sees what was committed when it started, so a user created in between can be counted
+     * by one and not the other. (MariaDB's default, REPEATABLE READ, does read both from one
+     * snapshot.) {@code commit(true)}: only selects ran, so a plain {@code commit()} would send none.
+     */
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
-        Validation.pageNumber("pageNumber", pageNumber);
-        Validation.pageSize("pageSize", pageSize);
-        ensureOpen();
-        // One transaction, so the total and the rows describe the same moment.
-        return inTransaction("page", ExecutorType.SIMPLE, session -> {
-            UserMapper mapper = session.getMapper(UserMapper.class);
-            long total = mapper.count();
-            List<User> items = mapper.page(pageSize, Page.offset(pageNumber, pageSize));
+        try (SqlSession session = sqlSessionFactory.openSession()) {
+            UserMapper users = session.getMapper(UserMapper.class);
+            long total = users.count();
+            List<User> items = users.page(pageSize, Page.offset(pageNumber, pageSize));
+            session.commit(true);
             return new Page<>(items, pageNumber, pageSize, total);
-        });
+        }
     }
 
     @Override
     public List<User> listAfter(String afterUsername, int limit) {
-        Validation.pageSize("limit", limit);
-        ensureOpen();
-        String after = afterUsername == null ? null : afterUsername.toLowerCase(Locale.ROOT);
-        return autoCommit("listAfter", session -> session.getMapper(UserMapper.class).listAfter(after, limit));
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            return session.getMapper(UserMapper.class).listAfter(afterUsername, limit);
+        }
     }
 
     @Override
     public List<User> search(UserQuery query) {
-        Validation.require("query", query);
-        ensureOpen();
-        return autoCommit("search", session -> session.getMapper(UserMapper.class).search(query));
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            return session.getMapper(UserMapper.class).search(query);
+        }
     }
 
+    /**
+     * A {@link Cursor} over a session that stays open under the stream. Not auto-commit:
+     * PostgreSQL only honours the statement's {@code fetchSize} inside a transaction. Closing the
+     * stream closes the cursor, ends the read-only transaction with one rollback and hands the
+     * connection back.
+     */
     @Override
     public Stream<User> streamAll() {
-        ensureOpen();
-        // Not auto-commit: PostgreSQL only honours the statement's fetchSize inside a transaction.
         SqlSession session = sqlSessionFactory.openSession();
         try {
             Cursor<User> cursor = session.getMapper(UserMapper.class).streamAll();
-            return StreamSupport.stream(rows(cursor.iterator()), false).onClose(() -> release(session, cursor));
+            return StreamSupport.stream(cursor.spliterator(), false).onClose(() -> release(session, cursor));
         } catch (RuntimeException e) {
             session.close();
-            throw e instanceof PersistenceException ? translate("streamAll", e) : e;
+            throw e;
         }
     }
 
+    /**
+     * The optimistic lock is the {@code update}'s row count: MyBatis has no version check of its
+     * own. Only when it is 0 does a second select tell a stale version from a missing user; the
+     * {@code close()} that the exception leaves through rolls the transaction back.
+     */
     @Override
     public User changeEmail(long id, long expectedVersion, String newEmail) {
-        String email = Validation.email("newEmail", newEmail);
-        ensureOpen();
-        return inTransaction("changeEmail", ExecutorType.SIMPLE, session -> {
-            UserMapper mapper = session.getMapper(UserMapper.class);
-            if (mapper.updateEmail(id, expectedVersion, email) == 0) {
-                // Only on failure: tell a stale version from a missing user. MyBatis has no
-                // optimistic-lock exception of its own: the row count is the answer.
-                throw mapper.findById(id).isPresent()
+        try (SqlSession session = sqlSessionFactory.openSession()) {
+            UserMapper users = session.getMapper(UserMapper.class);
+            if (users.updateEmail(id, expectedVersion, newEmail) == 0) {
+                throw users.findById(id).isPresent()
                         ? new StaleUserException(id, expectedVersion, null)
                         : UserNotFoundException.forId(id);
             }
-            return mapper.findById(id).orElseThrow();
-        });
+            User changed = users.findById(id).orElseThrow();
+            session.commit();
+            return changed;
+        }
     }
 
+    /** One {@code delete}; the purchases go by the foreign key's {@code ON DELETE CASCADE}. */
     @Override
     public boolean delete(long id) {
-        ensureOpen();
-        return autoCommit("delete", session -> session.getMapper(UserMapper.class).delete(id) > 0);
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            return session.getMapper(UserMapper.class).delete(id) > 0;
+        }
     }
 
+    /** One {@code insert}, its id reserved as in {@link #create}; a missing user fails the foreign key. */
     @Override
     public Purchase addPurchase(long userId, NewPurchase purchase) {
-        Validation.require("purchase", purchase);
-        ensureOpen();
-        try {
-            return autoCommit("addPurchase", session -> {
-                PurchaseMapper mapper = session.getMapper(PurchaseMapper.class);
-                long id = purchaseIds.take(1, n -> longs(mapper.nextIdBlocks(n)))[0];
-                Purchase stored = purchase.toPurchase(id, userId);
-                mapper.insert(stored);
-                return stored;
-            });
-        } catch (UserNotFoundException e) {
-            // The foreign key refused the row: say which user.
-            throw new UserNotFoundException("no user with id " + userId, e.getCause());
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            PurchaseMapper purchases = session.getMapper(PurchaseMapper.class);
+            Purchase stored = purchase.toPurchase(purchaseIds.take(1, purchases::nextIdBlocks)[0], userId);
+            purchases.insert(stored);
+            return stored;
         }
     }
 
+    /** One joined select, grouped by the {@code <collection>} of {@code userWithPurchasesResult}. */
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
-        ensureOpen();
-        return autoCommit("findWithPurchases", session -> Optional
-                .ofNullable(session.getMapper(UserMapper.class).findWithPurchases(userId))
-                .map(UserWithPurchasesRow::toRecord));
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            return session.getMapper(UserMapper.class).findWithPurchases(userId).map(UserWithPurchasesRow::toRecord);
+        }
     }
 
+    /** One joined select over a deferred join (see {@code UserMapper.xml} and the module README). */
     @Override
     public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
-        Validation.pageNumber("pageNumber", pageNumber);
-        Validation.pageSize("pageSize", pageSize);
-        ensureOpen();
-        List<UserWithPurchasesRow> rows = autoCommit("pageWithPurchases", session -> session.getMapper(UserMapper.class)
-                .pageWithPurchases(pageSize, Page.offset(pageNumber, pageSize)));
-        List<UserWithPurchases> page = new ArrayList<>(rows.size());
-        for (UserWithPurchasesRow row : rows) {
-            page.add(row.toRecord());
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            return session.getMapper(UserMapper.class)
+                    .pageWithPurchases(pageSize, Page.offset(pageNumber, pageSize))
+                    .stream().map(UserWithPurchasesRow::toRecord).toList();
         }
-        return page;
     }
 
+    /** One bulk {@code update} that loads nothing. */
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
-        Instant before = Validation.instant("cutoff", cutoff);
-        ensureOpen();
-        return autoCommit("cancelPurchasesPlacedBefore", session -> session
-                .getMapper(PurchaseMapper.class)
-                .changeStatusPlacedBefore(List.of(PurchaseStatus.NEW, PurchaseStatus.PAID), PurchaseStatus.CANCELLED, before));
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            return session.getMapper(PurchaseMapper.class)
+                    .changeStatusPlacedBefore(CANCELLABLE, PurchaseStatus.CANCELLED, cutoff);
+        }
     }
 
     @Override
     public List<SpenderSummary> topSpenders(Instant since, int limit) {
-        Instant from = Validation.instant("since", since);
-        Validation.pageSize("limit", limit);
-        ensureOpen();
-        return autoCommit("topSpenders", session -> session.getMapper(PurchaseMapper.class)
-                .topSpenders(from, PurchaseStatus.CANCELLED, limit));
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            return session.getMapper(PurchaseMapper.class).topSpenders(since, PurchaseStatus.CANCELLED, limit);
+        }
     }
 
+    /**
+     * Locks both users ({@code for update}, in id order, so two merges cannot deadlock), then
+     * moves the purchases in one statement, deletes, bumps the version and reads the kept user
+     * back. When a user is missing only the locking select has run, which MyBatis does not count
+     * as a change, so {@code rollback(true)} ends the transaction (and its locks) by a rollback,
+     * not by the commit that resetting auto-commit on {@code close()} implies.
+     */
     @Override
     public User mergeUsers(long keepId, long removeId) {
-        Validation.distinct("removeId", keepId, removeId);
-        ensureOpen();
-        return inTransaction("mergeUsers", ExecutorType.SIMPLE, session -> {
+        try (SqlSession session = sqlSessionFactory.openSession()) {
             UserMapper users = session.getMapper(UserMapper.class);
-            // 1. Both users must exist; lock them (in id order, so two merges cannot deadlock).
             List<Long> present = users.lockByIds(List.of(keepId, removeId));
             for (long id : new long[] {keepId, removeId}) {
                 if (!present.contains(id)) {
+                    session.rollback(true);
                     throw UserNotFoundException.forId(id);
                 }
             }
-            // 2-4. Move the purchases in one statement, delete, bump the version. 5. Read back.
             session.getMapper(PurchaseMapper.class).moveToUser(removeId, keepId);
             users.delete(removeId);
             users.incrementVersion(keepId);
-            return users.findById(keepId).orElseThrow();
-        });
+            User kept = users.findById(keepId).orElseThrow();
+            session.commit();
+            return kept;
+        }
     }
 
-    /** Marks the store closed. The {@code SqlSessionFactory} holds no resources; the DataSource is the caller's. */
+    /** Nothing to release: the {@code SqlSessionFactory} holds no resources, the DataSource is the caller's. */
     @Override
     public void close() {
-        closed = true;
-    }
-
-    // ---- plumbing: sessions, transactions, errors ----
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this MyBatisUserStore is closed");
-        }
     }
 
     /**
-     * One statement in an auto-commit session ({@code openSession(true)}): the statement is its
-     * own transaction, and MyBatis calls neither {@code commit()} nor {@code rollback()} on the
-     * connection (an extra round trip on PostgreSQL and MariaDB that the JDBC reference does not
-     * pay). The id reservation before an insert, when a block is used up, is a second statement:
-     * sequence values are not transactional anyway.
+     * Ends {@code streamAll}'s session: the cursor first (MariaDB's driver, asked to send a
+     * statement while a streaming result set is not fully read, first loads all its remaining rows
+     * into memory), then one rollback, which MyBatis would skip for a session that only selected,
+     * then the connection back to the pool.
      */
-    private <T> T autoCommit(String operation, Function<SqlSession, T> work) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
-            return work.apply(session);
-        } catch (PersistenceException e) {
-            throw translate(operation, e);
-        }
-    }
-
-    /** One session, one transaction: committed when the work returns, rolled back on any failure. */
-    private <T> T inTransaction(String operation, ExecutorType executorType, Function<SqlSession, T> work) {
-        try (SqlSession session = sqlSessionFactory.openSession(executorType)) {
-            try {
-                T result = work.apply(session);
-                // Forced: MyBatis skips the JDBC commit of a session that only selected (page),
-                // leaving the transaction to end silently by the auto-commit reset on close.
-                session.commit(true);
-                return result;
-            } catch (RuntimeException e) {
-                rollback(session, e);
-                throw e;
-            }
-        } catch (PersistenceException e) {
-            throw translate(operation, e);
-        }
-    }
-
-    /**
-     * Forced: MyBatis skips the JDBC rollback of a session it thinks clean (only selects ran), and
-     * then only the auto-commit reset on close would end the transaction (and its row locks).
-     */
-    private static void rollback(SqlSession session, RuntimeException failure) {
-        try {
-            session.rollback(true);
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    /** Ends the stream's read-only transaction and hands the connection back. */
     private static void release(SqlSession session, Cursor<User> cursor) {
         try (session) {
             cursor.close();
             session.rollback(true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (PersistenceException e) {
-            throw translate("streamAll", e);
         }
-    }
-
-    /** The cursor's rows; an SQL failure while fetching is translated like any other. */
-    private static Spliterator<User> rows(Iterator<User> cursor) {
-        return new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
-            @Override
-            public boolean tryAdvance(Consumer<? super User> action) {
-                User next;
-                try {
-                    if (!cursor.hasNext()) {
-                        return false;
-                    }
-                    next = cursor.next();
-                } catch (RuntimeException e) {
-                    throw sqlException(e) == null ? e : translate("streamAll", e);
-                }
-                action.accept(next);
-                return true;
-            }
-        };
-    }
-
-    private static StoreException translate(String operation, RuntimeException e) {
-        return SqlErrorTranslator.translate(operation, e, sqlException(e));
-    }
-
-    /** The SQLException MyBatis wrapped, directly or inside a BatchExecutorException; null if none. */
-    private static SQLException sqlException(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                return sql;
-            }
-        }
-        return null;
-    }
-
-    private static long[] longs(List<Long> values) {
-        return values.stream().mapToLong(Long::longValue).toArray();
     }
 }

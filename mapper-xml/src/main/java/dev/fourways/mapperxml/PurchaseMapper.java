@@ -14,7 +14,7 @@ import org.apache.ibatis.annotations.Param;
 public interface PurchaseMapper {
 
     /** Takes values of {@code purchases_seq}, one row per value; SQL per database ({@code databaseId}). */
-    List<Long> nextIdBlocks(@Param("count") int count);
+    long[] nextIdBlocks(@Param("count") int count);
 
     /** Inserts a purchase with its id already reserved. @return rows inserted */
     int insert(Purchase purchase);

@@ -49,8 +49,9 @@ public final class SqlSessionFactories {
 
         // No second-level cache (no mapper declares one): skips the CachingExecutor on every call.
         configuration.setCacheEnabled(false);
-        // The session-level cache lives for one statement only, so a read in the same session
-        // after a write (changeEmail, mergeUsers) always goes back to the database.
+        // No result is kept in the session's cache past its statement: with one session per
+        // operation it could only serve a repeated identical select within one call, and every
+        // read is meant to go to the database.
         configuration.setLocalCacheScope(LocalCacheScope.STATEMENT);
         // Nested results are joined, never fetched lazily by extra selects.
         configuration.setLazyLoadingEnabled(false);

@@ -19,11 +19,12 @@ public interface UserMapper {
 
     /**
      * Takes values of {@code users_seq}, one row per value, in one round trip; each value v stands
-     * for the ids {@code v-49..v}. The SQL differs per database ({@code databaseId}).
+     * for the ids {@code v-49..v} ({@code PooledIds}). The SQL differs per database
+     * ({@code databaseId}). MyBatis fills an array return type from the rows as it fills a list.
      *
      * @param count how many values, 1 or more
      */
-    List<Long> nextIdBlocks(@Param("count") int count);
+    long[] nextIdBlocks(@Param("count") int count);
 
     /** Inserts a user with its id already reserved; {@code version} is 0. @return rows inserted */
     int insert(User user);
@@ -73,8 +74,8 @@ public interface UserMapper {
      */
     List<Long> lockByIds(@Param("ids") List<Long> ids);
 
-    /** One user joined to its purchases, in one statement; at most one row object. */
-    UserWithPurchasesRow findWithPurchases(@Param("id") long id);
+    /** One user joined to its purchases, in one statement; the joined rows make one object. */
+    Optional<UserWithPurchasesRow> findWithPurchases(@Param("id") long id);
 
     /** A page of users (username order) joined to their purchases, in one statement. */
     List<UserWithPurchasesRow> pageWithPurchases(@Param("limit") int limit, @Param("offset") long offset);
