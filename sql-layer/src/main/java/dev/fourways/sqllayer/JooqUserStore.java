@@ -114,19 +114,16 @@ public final class JooqUserStore implements UserStore {
      * All or nothing: one transaction, and inside it only its nested configuration
      * ({@code tx.dsl()}), never the outer {@code ctx}, which would borrow another connection.
      * https://www.jooq.org/doc/3.19/manual/sql-execution/transaction-management/
+     * Ids first (one round trip per 50 users at most, usually none), then one JDBC batch: the
+     * insert is rendered once and bound once per user; no {@code RETURNING} is needed, and
+     * MariaDB's driver returns no generated keys for a batch anyway.
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/batch-execution/
      */
     @Override
     public List<User> createAll(List<NewUser> users) {
         return ctx.transactionResult(tx -> insertAll(tx.dsl(), users));
     }
 
-    /**
-     * Ids first (one round trip per 50 users at most, usually none), then one JDBC batch: the
-     * insert is rendered once and bound once per user.
-     * https://www.jooq.org/doc/3.19/manual/sql-execution/batch-execution/
-     * No {@code RETURNING}: the ids are known before the insert, and MariaDB's driver returns
-     * no generated keys for a batch anyway.
-     */
     private List<User> insertAll(DSLContext dsl, List<NewUser> users) {
         long[] ids = userIds.take(users.size(), n -> nextValues(dsl, USERS_SEQ, n));
         BatchBindStep batch = dsl.batch(dsl
@@ -235,14 +232,12 @@ public final class JooqUserStore implements UserStore {
     }
 
     /**
-     * {@code fetchLazy()} runs the query now and keeps jOOQ's {@code Cursor} (and its JDBC
-     * ResultSet) open, reading {@value #STREAM_FETCH_SIZE} rows per round trip; its
-     * {@code stream()} closes the cursor when the stream is closed.
-     * https://www.jooq.org/doc/3.19/manual/sql-execution/fetching/lazy-fetching/
-     * PostgreSQL only honours a fetch size inside a transaction, and jOOQ's transaction API ends
-     * with its lambda, so the stream borrows one connection from the context's
-     * {@link ConnectionProvider}, turns autocommit off, and ends the transaction and gives the
-     * connection back when the caller closes the stream.
+     * {@code fetchLazy()} runs the query now and keeps a {@code Cursor} (and its JDBC ResultSet)
+     * open, reading {@value #STREAM_FETCH_SIZE} rows per round trip; its {@code stream()} closes
+     * the cursor when the stream is closed. https://www.jooq.org/doc/3.19/manual/sql-execution/fetching/lazy-fetching/
+     * PostgreSQL only honours a fetch size inside a transaction, and jOOQ's transactions end with
+     * their lambda, so the stream holds one connection from the context's {@link ConnectionProvider},
+     * with autocommit off, until the caller closes it.
      */
     @Override
     public Stream<User> streamAll() {
@@ -264,11 +259,7 @@ public final class JooqUserStore implements UserStore {
         }
     }
 
-    /**
-     * Ends the stream's transaction with a rollback (it only read; the policy counts one commit or
-     * rollback) and gives the connection back as it was borrowed. {@code dsl.connection(...)}
-     * lets jOOQ wrap a {@code SQLException} in its own unchecked exception.
-     */
+    /** Rolls back (the stream only read) and gives the connection back as it was borrowed. */
     private static void endReadOnly(DSLContext dsl, ConnectionProvider pool, Connection connection) {
         try {
             dsl.connection(c -> {
@@ -329,13 +320,11 @@ public final class JooqUserStore implements UserStore {
     }
 
     /**
-     * The page first, then its purchases: a deferred join. The derived table {@code k} selects only
-     * the page's ids ({@code select id from users order by username limit ? offset ?}), the outer
-     * query joins the page's users back by primary key, and the MULTISET, correlated to that outer
-     * row, runs once per returned user. With the MULTISET in the select list of the offset query
-     * itself, PostgreSQL evaluated it for the skipped rows too ({@code SubPlan} loops=120 for 20 rows
-     * at offset 100). Ids only, not whole rows, in the derived table: MariaDB then walks the username
-     * index instead of sorting every row (see the README's "Measured choices"). Still one statement.
+     * One statement, a deferred join: the derived table {@code k} holds only the page's ids
+     * ({@code select id from users order by username limit ? offset ?}), the outer query joins
+     * those users back by primary key, and the MULTISET, correlated to the outer row, runs once
+     * per returned user, not for the skipped rows too. Ids rather than whole rows let MariaDB walk
+     * the username index instead of sorting every row (README, "Measured choices").
      * https://www.jooq.org/doc/3.19/manual/sql-building/table-expressions/derived-tables/
      */
     @Override
