@@ -14,7 +14,6 @@ import static org.jooq.impl.DSL.selectCount;
 import static org.jooq.impl.DSL.sum;
 
 import dev.fourways.UserStore;
-import dev.fourways.db.Database;
 import dev.fourways.db.PooledIds;
 import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
@@ -25,33 +24,22 @@ import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
-import dev.fourways.domain.Validation;
-import dev.fourways.error.SqlErrorTranslator;
 import dev.fourways.error.StaleUserException;
-import dev.fourways.error.StoreException;
 import dev.fourways.error.UserNotFoundException;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
 import org.jooq.BatchBindStep;
 import org.jooq.Condition;
 import org.jooq.ConnectionProvider;
 import org.jooq.Converter;
-import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record1;
@@ -65,10 +53,6 @@ import org.jooq.Sequence;
 import org.jooq.SortField;
 import org.jooq.Table;
 import org.jooq.TableLike;
-import org.jooq.conf.NestedCollectionEmulation;
-import org.jooq.conf.RenderQuotedNames;
-import org.jooq.conf.Settings;
-import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -76,11 +60,15 @@ import org.jooq.impl.SQLDataType;
  * The jOOQ style: every statement is written with jOOQ's DSL against the {@code Tables},
  * {@code Keys} and {@code Sequences} generated at build time from the shared Flyway migrations
  * (see this module's {@code pom.xml}), so a misspelt column or a wrong type is a compile error.
- * Rows map into {@code common}'s records with {@link org.jooq.Records#mapping}, without reflection.
+ * Rows map into {@code common}'s records with {@code fetch(mapping(User::new))}, a constructor
+ * reference the compiler checks against the selected columns, without reflection.
+ * https://www.jooq.org/doc/3.19/manual/sql-execution/fetching/recordmapper/
  *
  * <p>One {@link DSLContext} per store, over the caller's {@code DataSource}: jOOQ borrows a
  * connection per statement (autocommit) and one per transaction ({@code transactionResult}).
- * Thread-safe: the context is immutable after construction and holds no connection.
+ * Thread-safe: the context is immutable after construction and holds no connection. A failed
+ * statement's exception is translated once, by the {@link ExceptionTranslator} in the context's
+ * configuration; arguments arrive validated ({@code UserStoreProvider.open} wraps this store).
  */
 public final class JooqUserStore implements UserStore {
 
@@ -88,41 +76,9 @@ public final class JooqUserStore implements UserStore {
     static final int STREAM_FETCH_SIZE = 500;
 
     /**
-     * A user's purchases, by placedAt then id, as one nested collection per user row: MULTISET,
-     * which jOOQ emulates with the database's JSON functions, so a page of users with all their
-     * purchases is one statement and no join has to be folded by hand.
-     * https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/multiset-value-constructor/
-     *
-     * @param placedAt how to read {@code purchases.placed_at} inside the JSON (see {@link #placedAtInJson})
-     */
-    private static Field<List<Purchase>> purchasesOfUser(Field<Instant> placedAt) {
-        return multiset(
-                select(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS, placedAt)
-                        .from(PURCHASES)
-                        .where(PURCHASES.USER_ID.eq(USERS.ID))
-                        .orderBy(PURCHASES.PLACED_AT, PURCHASES.ID))
-                .convertFrom(purchases -> purchases.map(mapping(Purchase::new)));
-    }
-
-    /**
-     * Inside MULTISET's JSON, a MariaDB {@code DATETIME(6)} arrives as a string without an offset,
-     * which jOOQ reads as the JVM's local time (wrong under {@code Pacific/Chatham}). The column
-     * holds UTC wall-clock time, so on MariaDB it is read as a {@code LocalDateTime} (coerce:
-     * no SQL change) and converted at UTC. H2 and PostgreSQL put the offset into the JSON.
-     */
-    private static Field<Instant> placedAtInJson(SQLDialect dialect) {
-        if (dialect.family() != SQLDialect.MARIADB) {
-            return PURCHASES.PLACED_AT;
-        }
-        return PURCHASES.PLACED_AT.coerce(SQLDataType.LOCALDATETIME(6).asConvertedDataType(Converter.ofNullable(
-                LocalDateTime.class, Instant.class, t -> t.toInstant(ZoneOffset.UTC),
-                i -> LocalDateTime.ofInstant(i, ZoneOffset.UTC))));
-    }
-
-    /**
      * Maps a user row and its purchases. The user's columns stay flat rather than a nested
-     * {@code row(...).mapping(User::new)}: the nested record renders and reads through extra
-     * aliases, which measured as a large share of the call on H2.
+     * {@code row(...).mapping(User::new)}, which renders and reads through extra aliases; the
+     * nested form measured no faster (README, "What it costs") and the flat one reads more simply.
      */
     private static final RecordMapper<Record7<Long, String, String, String, Instant, Long, List<Purchase>>,
             UserWithPurchases> TO_USER_WITH_PURCHASES = mapping((id, username, email, displayName, createdAt, version,
@@ -133,106 +89,41 @@ public final class JooqUserStore implements UserStore {
     private final Field<List<Purchase>> purchasesOfUser;
     private final PooledIds userIds = new PooledIds();
     private final PooledIds purchaseIds = new PooledIds();
-    private volatile boolean closed;
 
     /** @param dataSource a pool on a migrated database; never closed by this store */
     public JooqUserStore(DataSource dataSource) {
-        Validation.require("dataSource", dataSource);
-        this.ctx = DSL.using(dataSource, dialectOf(Database.of(dataSource)), settings());
+        this.ctx = DSL.using(JooqConfiguration.of(dataSource));
         this.purchasesOfUser = purchasesOfUser(placedAtInJson(ctx.dialect()));
     }
 
     /**
-     * Settings chosen on purpose (https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/):
-     * <ul>
-     *   <li>{@code renderQuotedNames(EXPLICIT_DEFAULT_UNQUOTED)}: the generated names (made with
-     *       {@code DSL.name}) render unquoted, so each database folds {@code users} its own way
-     *       (H2's unquoted DDL created {@code USERS}; a quoted {@code "users"} would not be found).
-     *       Not {@code NEVER}: jOOQ's own synthetic aliases (nested records, {@code MULTISET})
-     *       are made with {@code DSL.quotedName} and must stay quoted.
-     *       https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/settings-name-style/</li>
-     *   <li>{@code renderSchema(false)}, {@code renderCatalog(false)}: never a {@code PUBLIC.}
-     *       prefix; each test and benchmark runs in its own schema or database, found through the
-     *       connection. (The generated code has no schema anyway: {@code unqualifiedSchema=none}.)</li>
-     *   <li>{@code executeLogging(false)}: no {@code LoggerListener} in the execute path
-     *       (https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/settings-execute-logging/).</li>
-     *   <li>{@code fetchWarnings(false)}: no {@code Statement.getWarnings()} call after each
-     *       statement; nothing here reads warnings.</li>
-     *   <li>{@code renderFormatted(false)} (the default, said aloud): compact SQL, cheapest to render.</li>
-     *   <li>{@code bindOffsetDateTimeType(true)}: the {@code INSTANT} columns are bound as a JDBC
-     *       {@code OffsetDateTime} at UTC instead of jOOQ's default string form
-     *       {@code '2024-03-01 10:15:30.123456+00:00'}, which MariaDB's {@code DATETIME(6)}
-     *       refuses; the driver, pinned to UTC, stores the wall-clock time at UTC.</li>
-     *   <li>{@code renderGroupConcatMaxLenSessionVariable(false)}: on MariaDB jOOQ would prefix
-     *       each MULTISET query with {@code set @@group_concat_max_len = ...;}, a second statement
-     *       in one call that the driver refuses without {@code allowMultiQueries}. The server's
-     *       default (1 MiB of JSON per user's purchases, about 10,000 purchases) is the limit instead.</li>
-     *   <li>{@code emulateMultiset(JSON)}, chosen per database by measurement (README, "Measured
-     *       choices"). PostgreSQL: jOOQ 3.19's default is JSONB ({@code jsonb_agg}); {@code json_agg}
-     *       measured faster, and XML slower. H2 and MariaDB: JSON is the only emulation that works
-     *       there (JSONB renders the same JSON functions, neither has XML aggregation, and none of
-     *       the three has a native MULTISET); it is set so the choice does not move with jOOQ's
-     *       defaults. Safe: nothing compares or indexes the nested collections (what JSONB is for),
-     *       the arrays have no keys for JSONB to normalise, and every value round-trips exactly
-     *       ({@code numeric} amounts as JSON numbers with their scale, read as {@code BigDecimal};
-     *       timestamps as ISO strings with microseconds; the contract checks both).
-     *       https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/multiset-value-constructor/</li>
-     * </ul>
+     * One {@code INSERT .. VALUES} row, in autocommit, with an id reserved from the sequence
+     * (a round trip only when the block of 50 is used up); {@code version} takes its column
+     * default, 0. https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/insert-statement/insert-values/
      */
-    static Settings settings() {
-        return new Settings()
-                .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
-                .withRenderSchema(false)
-                .withRenderCatalog(false)
-                .withRenderFormatted(false)
-                .withExecuteLogging(false)
-                .withFetchWarnings(false)
-                .withBindOffsetDateTimeType(true)
-                .withRenderGroupConcatMaxLenSessionVariable(false)
-                .withEmulateMultiset(NestedCollectionEmulation.JSON);
-    }
-
-    /** The jOOQ dialect for each database fourways runs on. */
-    static SQLDialect dialectOf(Database database) {
-        return switch (database) {
-            case H2 -> SQLDialect.H2;
-            case POSTGRESQL -> SQLDialect.POSTGRES;
-            case MARIADB -> SQLDialect.MARIADB;
-        };
-    }
-
     @Override
     public User create(NewUser user) {
-        Validation.require("user", user);
-        return call("create", () -> {
-            long id = userIds.take(1, n -> nextValues(ctx, USERS_SEQ, n))[0];
-            // version takes its column default, 0.
-            ctx.insertInto(USERS, USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT)
-                    .values(id, user.username(), user.email(), user.displayName(), user.createdAt())
-                    .execute();
-            return user.toUser(id);
-        });
-    }
-
-    @Override
-    public List<User> createAll(List<NewUser> users) {
-        Validation.requireEach("users", users);
-        ensureOpen();
-        if (users.isEmpty()) {
-            return List.of();
-        }
-        // All or nothing: one transaction, its nested configuration used inside, never the outer ctx.
-        // https://www.jooq.org/doc/3.19/manual/sql-execution/transaction-management/
-        return call("createAll", () -> ctx.transactionResult(tx -> insertAll(tx.dsl(), users)));
+        long id = userIds.take(1, n -> nextValues(ctx, USERS_SEQ, n))[0];
+        ctx.insertInto(USERS, USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT)
+                .values(id, user.username(), user.email(), user.displayName(), user.createdAt())
+                .execute();
+        return user.toUser(id);
     }
 
     /**
+     * All or nothing: one transaction, and inside it only its nested configuration
+     * ({@code tx.dsl()}), never the outer {@code ctx}, which would borrow another connection.
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/transaction-management/
      * Ids first (one round trip per 50 users at most, usually none), then one JDBC batch: the
-     * insert is rendered once and bound once per user.
+     * insert is rendered once and bound once per user; no {@code RETURNING} is needed, and
+     * MariaDB's driver returns no generated keys for a batch anyway.
      * https://www.jooq.org/doc/3.19/manual/sql-execution/batch-execution/
-     * No {@code RETURNING}: the ids are known before the insert, and MariaDB's driver returns
-     * no generated keys for a batch anyway.
      */
+    @Override
+    public List<User> createAll(List<NewUser> users) {
+        return ctx.transactionResult(tx -> insertAll(tx.dsl(), users));
+    }
+
     private List<User> insertAll(DSLContext dsl, List<NewUser> users) {
         long[] ids = userIds.take(users.size(), n -> nextValues(dsl, USERS_SEQ, n));
         BatchBindStep batch = dsl.batch(dsl
@@ -250,27 +141,29 @@ public final class JooqUserStore implements UserStore {
 
     @Override
     public Optional<User> findById(long id) {
-        return call("findById", () -> selectUsers(ctx).where(USERS.ID.eq(id)).fetchOptional(mapping(User::new)));
+        return selectUsers(ctx).where(USERS.ID.eq(id)).fetchOptional(mapping(User::new));
     }
 
     @Override
     public Optional<User> findByUsername(String username) {
-        String name = Validation.username("username", username);
-        return call("findByUsername",
-                () -> selectUsers(ctx).where(USERS.USERNAME.eq(name)).fetchOptional(mapping(User::new)));
+        return selectUsers(ctx).where(USERS.USERNAME.eq(username)).fetchOptional(mapping(User::new));
     }
 
     @Override
     public long count() {
-        return call("count", () -> (long) ctx.fetchCount(USERS));
+        return ctx.fetchCount(USERS);
     }
 
+    /**
+     * The total and the page, as the policy asks, in one transaction on one connection. That
+     * does not give both reads one snapshot under READ COMMITTED, the default of H2 and
+     * PostgreSQL: each SELECT sees what was committed when it started, so a user created in
+     * between can make the total and the items disagree by one. (MariaDB's default, REPEATABLE
+     * READ, does give them one snapshot.)
+     */
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
-        Validation.pageNumber("pageNumber", pageNumber);
-        Validation.pageSize("pageSize", pageSize);
-        // Two reads in one transaction, so the total and the items agree.
-        return call("page", () -> ctx.transactionResult(tx -> {
+        return ctx.transactionResult(tx -> {
             long total = tx.dsl().fetchCount(USERS);
             List<User> items = selectUsers(tx.dsl())
                     .orderBy(USERS.USERNAME)
@@ -278,32 +171,30 @@ public final class JooqUserStore implements UserStore {
                     .offset(Page.offset(pageNumber, pageSize))
                     .fetch(mapping(User::new));
             return new Page<>(items, pageNumber, pageSize, total);
-        }));
+        });
     }
 
+    /**
+     * Keyset pagination: {@code seek()} renders {@code where username > ?} from the ORDER BY, so
+     * the cursor and the order cannot disagree.
+     * https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/select-statement/seek-clause/
+     */
     @Override
     public List<User> listAfter(String afterUsername, int limit) {
-        Validation.pageSize("limit", limit);
-        // Keyset pagination: seek() renders "where username > ?" from the ORDER BY, so the cursor
-        // and the order cannot disagree. https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/select-statement/seek-clause/
-        return call("listAfter", () -> {
-            SelectSeekStep1<Record6<Long, String, String, String, Instant, Long>, String> byUsername =
-                    selectUsers(ctx).orderBy(USERS.USERNAME);
-            if (afterUsername == null) {
-                return byUsername.limit(limit).fetch(mapping(User::new));
-            }
-            return byUsername.seek(afterUsername.toLowerCase(Locale.ROOT)).limit(limit).fetch(mapping(User::new));
-        });
+        SelectSeekStep1<Record6<Long, String, String, String, Instant, Long>, String> byUsername =
+                selectUsers(ctx).orderBy(USERS.USERNAME);
+        return afterUsername == null
+                ? byUsername.limit(limit).fetch(mapping(User::new))
+                : byUsername.seek(afterUsername).limit(limit).fetch(mapping(User::new));
     }
 
     @Override
     public List<User> search(UserQuery query) {
-        Validation.require("query", query);
-        return call("search", () -> selectUsers(ctx)
+        return selectUsers(ctx)
                 .where(criteria(query))
                 .orderBy(order(query.sort()))
                 .limit(query.limit())
-                .fetch(mapping(User::new)));
+                .fetch(mapping(User::new));
     }
 
     /**
@@ -341,66 +232,42 @@ public final class JooqUserStore implements UserStore {
     }
 
     /**
-     * {@code fetchLazy()} keeps jOOQ's {@link Cursor} (and its JDBC ResultSet) open and reads
-     * {@value #STREAM_FETCH_SIZE} rows per round trip.
-     * https://www.jooq.org/doc/3.19/manual/sql-execution/fetching/lazy-fetching/
-     * PostgreSQL only honours a fetch size inside a transaction, and jOOQ's transaction API ends
-     * with its lambda, so the stream borrows one connection from the context's
-     * {@link ConnectionProvider}, turns autocommit off, and gives it back when the caller closes
-     * the stream.
+     * {@code fetchLazy()} runs the query now and keeps a {@code Cursor} (and its JDBC ResultSet)
+     * open, reading {@value #STREAM_FETCH_SIZE} rows per round trip; its {@code stream()} closes
+     * the cursor when the stream is closed. https://www.jooq.org/doc/3.19/manual/sql-execution/fetching/lazy-fetching/
+     * PostgreSQL only honours a fetch size inside a transaction, and jOOQ's transactions end with
+     * their lambda, so the stream holds one connection from the context's {@link ConnectionProvider},
+     * with autocommit off, until the caller closes it.
      */
     @Override
     public Stream<User> streamAll() {
-        ensureOpen();
-        ConnectionProvider provider = ctx.configuration().connectionProvider();
-        Connection connection = provider.acquire();
+        ConnectionProvider pool = ctx.configuration().connectionProvider();
+        Connection connection = pool.acquire();
+        DSLContext dsl = ctx.configuration().derive(connection).dsl();
         try {
-            connection.setAutoCommit(false);
-            Cursor<Record6<Long, String, String, String, Instant, Long>> cursor =
-                    selectUsers(ctx.configuration().derive(connection).dsl())
-                            .orderBy(USERS.ID)
-                            .fetchSize(STREAM_FETCH_SIZE)
-                            .fetchLazy();
-            return StreamSupport.stream(usersOf(cursor), false)
-                    .onClose(() -> release(provider, connection, cursor));
-        } catch (SQLException e) {
-            release(provider, connection, null);
-            throw SqlErrorTranslator.translate("streamAll", e);
-        } catch (DataAccessException e) {
-            release(provider, connection, null);
-            throw translate("streamAll", e);
+            dsl.connection(c -> c.setAutoCommit(false));
+            return selectUsers(dsl)
+                    .orderBy(USERS.ID)
+                    .fetchSize(STREAM_FETCH_SIZE)
+                    .fetchLazy()
+                    .stream()
+                    .map(mapping(User::new))
+                    .onClose(() -> endReadOnly(dsl, pool, connection));
+        } catch (RuntimeException e) {
+            endReadOnly(dsl, pool, connection);
+            throw e;
         }
     }
 
-    /** Maps the cursor's rows as they come, translating a failure mid-stream like any other. */
-    private static Spliterator<User> usersOf(Cursor<Record6<Long, String, String, String, Instant, Long>> cursor) {
-        Spliterator<Record6<Long, String, String, String, Instant, Long>> rows = cursor.spliterator();
-        RecordMapper<Record6<Long, String, String, String, Instant, Long>, User> toUser = mapping(User::new);
-        return new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
-            @Override
-            public boolean tryAdvance(Consumer<? super User> action) {
-                try {
-                    return rows.tryAdvance(r -> action.accept(toUser.map(r)));
-                } catch (DataAccessException e) {
-                    throw translate("streamAll", e);
-                }
-            }
-        };
-    }
-
-    private static void release(ConnectionProvider provider, Connection connection, Cursor<?> cursor) {
+    /** Rolls back (the stream only read) and gives the connection back as it was borrowed. */
+    private static void endReadOnly(DSLContext dsl, ConnectionProvider pool, Connection connection) {
         try {
-            if (cursor != null) {
-                cursor.close();
-            }
-            connection.rollback(); // read only: nothing to keep; ends the cursor's transaction
-            connection.setAutoCommit(true);
-        } catch (SQLException e) {
-            throw SqlErrorTranslator.translate("streamAll", e);
-        } catch (DataAccessException e) {
-            throw translate("streamAll", e);
+            dsl.connection(c -> {
+                c.rollback();
+                c.setAutoCommit(true);
+            });
         } finally {
-            provider.release(connection);
+            pool.release(connection);
         }
     }
 
@@ -413,110 +280,93 @@ public final class JooqUserStore implements UserStore {
      */
     @Override
     public User changeEmail(long id, long expectedVersion, String newEmail) {
-        String email = Validation.email("newEmail", newEmail);
-        return call("changeEmail", () -> ctx.transactionResult(tx -> {
+        return ctx.transactionResult(tx -> {
             int updated = tx.dsl().update(USERS)
-                    .set(USERS.EMAIL, email)
+                    .set(USERS.EMAIL, newEmail)
                     .set(USERS.VERSION, USERS.VERSION.plus(1))
                     .where(USERS.ID.eq(id).and(USERS.VERSION.eq(expectedVersion)))
                     .execute();
-            // The same read serves the answer and, on failure, tells a stale version from a gone user.
+            // One read serves both outcomes: the answer on success; on failure, whether the row
+            // is still there (a stale version) or gone.
             Optional<User> now = selectUsers(tx.dsl()).where(USERS.ID.eq(id)).fetchOptional(mapping(User::new));
             if (updated == 0) {
                 throw now.isPresent() ? new StaleUserException(id, expectedVersion, null) : UserNotFoundException.forId(id);
             }
             return now.orElseThrow();
-        }));
+        });
     }
 
+    /** One statement: the purchases go by the foreign key's ON DELETE CASCADE, never loaded. */
     @Override
     public boolean delete(long id) {
-        // One statement: the purchases go by the foreign key's ON DELETE CASCADE, never loaded.
-        return call("delete", () -> ctx.deleteFrom(USERS).where(USERS.ID.eq(id)).execute() > 0);
+        return ctx.deleteFrom(USERS).where(USERS.ID.eq(id)).execute() > 0;
     }
 
+    /** Like {@link #create}; a missing user is the foreign key's refusal, translated like any error. */
     @Override
     public Purchase addPurchase(long userId, NewPurchase purchase) {
-        Validation.require("purchase", purchase);
-        try {
-            return call("addPurchase", () -> {
-                long id = purchaseIds.take(1, n -> nextValues(ctx, PURCHASES_SEQ, n))[0];
-                ctx.insertInto(PURCHASES, PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS,
-                                PURCHASES.PLACED_AT)
-                        .values(id, userId, purchase.amount(), purchase.status(), purchase.placedAt())
-                        .execute();
-                return purchase.toPurchase(id, userId);
-            });
-        } catch (UserNotFoundException e) {
-            // The foreign key refused the row: say which user.
-            throw new UserNotFoundException("no user with id " + userId, e.getCause());
-        }
+        long id = purchaseIds.take(1, n -> nextValues(ctx, PURCHASES_SEQ, n))[0];
+        ctx.insertInto(PURCHASES, PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS, PURCHASES.PLACED_AT)
+                .values(id, userId, purchase.amount(), purchase.status(), purchase.placedAt())
+                .execute();
+        return purchase.toPurchase(id, userId);
     }
 
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
-        return call("findWithPurchases", () -> selectUsersWithPurchases(ctx, USERS)
+        return selectUsersWithPurchases(ctx, USERS)
                 .where(USERS.ID.eq(userId))
-                .fetchOptional(TO_USER_WITH_PURCHASES));
+                .fetchOptional(TO_USER_WITH_PURCHASES);
     }
 
     /**
-     * The page first, then its purchases: a deferred join. The derived table {@code k} selects only
-     * the page's ids ({@code select id from users order by username limit ? offset ?}), the outer
-     * query joins the 20 users back by primary key, and the MULTISET, correlated to that outer row,
-     * runs once per returned user. With the MULTISET in the select list of the offset query itself,
-     * PostgreSQL evaluated it for the skipped rows too ({@code SubPlan} loops=120 for 20 rows at
-     * offset 100). Ids only, not whole rows, in the derived table: MariaDB then walks the username
-     * index instead of sorting every row (see the README's "Measured choices"). Still one statement.
+     * One statement, a deferred join: the derived table {@code k} holds only the page's ids
+     * ({@code select id from users order by username limit ? offset ?}), the outer query joins
+     * those users back by primary key, and the MULTISET, correlated to the outer row, runs once
+     * per returned user, not for the skipped rows too. Ids rather than whole rows let MariaDB walk
+     * the username index instead of sorting every row (README, "Measured choices").
      * https://www.jooq.org/doc/3.19/manual/sql-building/table-expressions/derived-tables/
      */
     @Override
     public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
-        Validation.pageNumber("pageNumber", pageNumber);
-        Validation.pageSize("pageSize", pageSize);
-        return call("pageWithPurchases", () -> {
-            Table<Record1<Long>> page = select(USERS.ID).from(USERS)
-                    .orderBy(USERS.USERNAME)
-                    .limit(pageSize)
-                    .offset(Page.offset(pageNumber, pageSize))
-                    .asTable("k");
-            return selectUsersWithPurchases(ctx, page.join(USERS).on(USERS.ID.eq(page.field(USERS.ID))))
-                    .orderBy(USERS.USERNAME)
-                    .fetch(TO_USER_WITH_PURCHASES);
-        });
+        Table<Record1<Long>> page = select(USERS.ID).from(USERS)
+                .orderBy(USERS.USERNAME)
+                .limit(pageSize)
+                .offset(Page.offset(pageNumber, pageSize))
+                .asTable("k");
+        return selectUsersWithPurchases(ctx, page.join(USERS).on(USERS.ID.eq(page.field(USERS.ID))))
+                .orderBy(USERS.USERNAME)
+                .fetch(TO_USER_WITH_PURCHASES);
     }
 
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
-        Instant before = Validation.instant("cutoff", cutoff);
-        return call("cancelPurchasesPlacedBefore", () -> ctx.update(PURCHASES)
+        return ctx.update(PURCHASES)
                 .set(PURCHASES.STATUS, PurchaseStatus.CANCELLED)
                 .where(PURCHASES.STATUS.in(PurchaseStatus.NEW, PurchaseStatus.PAID))
-                .and(PURCHASES.PLACED_AT.lt(before))
-                .execute());
+                .and(PURCHASES.PLACED_AT.lt(cutoff))
+                .execute();
     }
 
+    /** https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/select-statement/group-by-clause/ */
     @Override
     public List<SpenderSummary> topSpenders(Instant since, int limit) {
-        Instant from = Validation.instant("since", since);
-        Validation.pageSize("limit", limit);
         Field<BigDecimal> total = sum(PURCHASES.AMOUNT);
-        return call("topSpenders", () -> ctx.select(USERS.ID, USERS.USERNAME, DSL.count(), total)
+        return ctx.select(USERS.ID, USERS.USERNAME, DSL.count(), total)
                 .from(PURCHASES)
                 .join(USERS).onKey(PURCHASES_USER_FK)
-                .where(PURCHASES.PLACED_AT.ge(from))
+                .where(PURCHASES.PLACED_AT.ge(since))
                 .and(PURCHASES.STATUS.ne(PurchaseStatus.CANCELLED))
                 .groupBy(USERS.ID, USERS.USERNAME)
                 .orderBy(total.desc(), USERS.USERNAME)
                 .limit(limit)
                 // count() is an Integer field; the lambda widens it to the record's long.
-                .fetch(mapping((userId, username, purchases, sum) -> new SpenderSummary(userId, username, purchases, sum))));
+                .fetch(mapping((userId, username, purchases, sum) -> new SpenderSummary(userId, username, purchases, sum)));
     }
 
     @Override
     public User mergeUsers(long keepId, long removeId) {
-        Validation.distinct("removeId", keepId, removeId);
-        return call("mergeUsers", () -> ctx.transactionResult(tx -> {
+        return ctx.transactionResult(tx -> {
             DSLContext dsl = tx.dsl();
             // 1. Both users must exist; lock them (in id order, so two merges cannot deadlock).
             List<Long> present = dsl.select(USERS.ID).from(USERS)
@@ -535,16 +385,15 @@ public final class JooqUserStore implements UserStore {
             dsl.update(USERS).set(USERS.VERSION, USERS.VERSION.plus(1)).where(USERS.ID.eq(keepId)).execute();
             // 5. The kept user as it is now.
             return selectUsers(dsl).where(USERS.ID.eq(keepId)).fetchSingle(mapping(User::new));
-        }));
+        });
     }
 
-    /** Marks the store closed. The {@code DSLContext} holds no resource of its own: the caller's pool stays open. */
+    /** Nothing to release: the {@code DSLContext} holds no resource of its own, and the caller's pool stays open. */
     @Override
     public void close() {
-        closed = true;
     }
 
-    // ---- plumbing ----
+    // ---- the query parts several operations share ----
 
     /** The user's columns, typed: {@code mapping(User::new)} checks them against the record's constructor. */
     private static SelectJoinStep<Record6<Long, String, String, String, Instant, Long>> selectUsers(DSLContext dsl) {
@@ -563,34 +412,40 @@ public final class JooqUserStore implements UserStore {
                 .from(from);
     }
 
-    /** {@code count} values of a sequence in one round trip; jOOQ renders each dialect's form. */
-    private static long[] nextValues(DSLContext dsl, Sequence<Long> sequence, int count) {
-        return dsl.nextvals(sequence, count).stream().mapToLong(Long::longValue).toArray();
-    }
-
-    /** Runs one operation on an open store, translating jOOQ's exception into the contract's. */
-    private <T> T call(String operation, Supplier<T> work) {
-        ensureOpen();
-        try {
-            return work.get();
-        } catch (DataAccessException e) {
-            throw translate(operation, e);
-        }
+    /**
+     * A user's purchases, by placedAt then id, as one nested collection per user row: MULTISET,
+     * which jOOQ emulates with the database's JSON functions, so a page of users with all their
+     * purchases is one statement and no join has to be folded by hand.
+     * https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/multiset-value-constructor/
+     *
+     * @param placedAt how to read {@code purchases.placed_at} inside the JSON (see {@link #placedAtInJson})
+     */
+    private static Field<List<Purchase>> purchasesOfUser(Field<Instant> placedAt) {
+        return multiset(
+                select(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS, placedAt)
+                        .from(PURCHASES)
+                        .where(PURCHASES.USER_ID.eq(USERS.ID))
+                        .orderBy(PURCHASES.PLACED_AT, PURCHASES.ID))
+                .convertFrom(purchases -> purchases.map(mapping(Purchase::new)));
     }
 
     /**
-     * jOOQ wraps every {@code SQLException} in an unchecked {@link DataAccessException} (its
-     * subclasses, such as {@code IntegrityConstraintViolationException}, only classify by
-     * SQLState); the shared translator reads the database's own {@code SQLException}.
-     * https://www.jooq.org/doc/3.19/manual/sql-execution/exception-handling/
+     * Inside MULTISET's JSON, a MariaDB {@code DATETIME(6)} arrives as a string without an offset,
+     * which jOOQ reads as the JVM's local time (wrong under {@code Pacific/Chatham}). The column
+     * holds UTC wall-clock time, so on MariaDB it is read as a {@code LocalDateTime} (coerce:
+     * no SQL change) and converted at UTC. H2 and PostgreSQL put the offset into the JSON.
      */
-    private static StoreException translate(String operation, DataAccessException e) {
-        return SqlErrorTranslator.translate(operation, e, e.getCause(SQLException.class));
+    private static Field<Instant> placedAtInJson(SQLDialect dialect) {
+        if (dialect.family() != SQLDialect.MARIADB) {
+            return PURCHASES.PLACED_AT;
+        }
+        return PURCHASES.PLACED_AT.coerce(SQLDataType.LOCALDATETIME(6).asConvertedDataType(Converter.ofNullable(
+                LocalDateTime.class, Instant.class, t -> t.toInstant(ZoneOffset.UTC),
+                i -> LocalDateTime.ofInstant(i, ZoneOffset.UTC))));
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this JooqUserStore is closed");
-        }
+    /** {@code count} values of a sequence in one round trip; jOOQ renders each dialect's form. */
+    private static long[] nextValues(DSLContext dsl, Sequence<Long> sequence, int count) {
+        return dsl.nextvals(sequence, count).stream().mapToLong(Long::longValue).toArray();
     }
 }
