@@ -39,14 +39,14 @@ final class Charts {
     /** @return the files written, relative to {@code out} */
     static List<String> write(Results run, Path out) {
         List<String> files = new ArrayList<>();
-        for (Report.Family family : Report.FAMILIES) {
+        for (Operations.Family family : Operations.FAMILIES) {
             List<String> ops = family.operations().stream()
                     .filter(op -> run.scores().stream().anyMatch(s -> s.operation().equals(op))).toList();
             if (!ops.isEmpty()) {
                 files.add(save(times(run, family.title(), ops), out, Report.chartName(family.id(), run)));
             }
         }
-        List<String> allOps = Report.FAMILIES.stream().flatMap(f -> f.operations().stream())
+        List<String> allOps = Operations.ALL.stream().map(Operations.Operation::name)
                 .filter(op -> run.find(op, "jdbc").isPresent()).toList();
         if (!allOps.isEmpty() && run.stores().size() > 1) {
             files.add(save(ratios(run, allOps), out, Report.chartName("ratio", run)));
