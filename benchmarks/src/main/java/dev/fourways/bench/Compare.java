@@ -1,7 +1,5 @@
 package dev.fourways.bench;
 
-import dev.fourways.UserStoreProvider;
-import dev.fourways.UserStoreProviders;
 import dev.fourways.db.DatabaseSettings;
 import dev.fourways.db.IsolatedDatabase;
 import java.io.IOException;
@@ -209,8 +207,9 @@ public final class Compare {
         Files.writeString(merged, Json.write(all), StandardCharsets.UTF_8);
     }
 
+    /** The styles asked for ({@code --store}), or every style found; in {@link Styles#found()} order, jdbc always first. */
     private static List<String> stores(Map<String, List<String>> options) {
-        List<String> found = UserStoreProviders.all().stream().map(UserStoreProvider::name).toList();
+        List<String> found = Styles.found();
         String asked = single(options, "store", null);
         if (asked == null) {
             return found;
@@ -226,7 +225,7 @@ public final class Compare {
         if (!stores.contains("jdbc")) {
             stores.add(0, "jdbc");
         }
-        return stores;
+        return Styles.inOrder(stores);
     }
 
     private static Map<String, Object> environment(Mode mode, String db, int users, List<String> stores, Instant started) {

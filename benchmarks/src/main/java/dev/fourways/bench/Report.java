@@ -105,7 +105,7 @@ final class Report {
      * that database side by side (the root README's tables are these, copied from the sample).
      */
     private void headline() {
-        List<String> stores = new ArrayList<>(new LinkedHashSet<>(runs.stream().flatMap(r -> others(r).stream()).toList()));
+        List<String> stores = Styles.inOrder(runs.stream().flatMap(r -> others(r).stream()).toList());
         if (stores.isEmpty()) {
             return;
         }
@@ -385,11 +385,12 @@ final class Report {
                 .append("`environment.json`, `jmh.log` (the console output) in each run's folder.\n");
     }
 
+    /** Every style of every run, in {@link Styles#inOrder} order (jdbc first). */
     private Set<String> allStores() {
         Set<String> stores = new LinkedHashSet<>();
         runs.forEach(r -> stores.addAll(r.stores()));
         runs.forEach(r -> r.scores().forEach(s -> stores.add(s.store())));
-        return stores;
+        return new LinkedHashSet<>(Styles.inOrder(stores));
     }
 
     private static List<String> others(Results run) {

@@ -233,8 +233,8 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
         return scores.stream().filter(s -> s.operation().equals(operation) && s.store().equals(store)).findFirst();
     }
 
-    /** The stores the run covered (those it was asked to measure), jdbc first. */
+    /** The stores the run covered (those it was asked to measure), in {@link Styles#inOrder} order: jdbc first. */
     List<String> stores() {
-        return List.of(environment.getOrDefault("stores", "jdbc").split(",\\s*"));
+        return Styles.inOrder(List.of(environment.getOrDefault("stores", "jdbc").split(",\\s*")));
     }
 }
