@@ -83,22 +83,28 @@ public final class Compare {
         String queryInclude = "^dev\\.fourways\\.bench\\.(" + String.join("|", benchmarks).replace(".", "\\.") + ")$";
         Path query = out.resolve("results-query.json");
         Path log = out.resolve(Results.LOG);
+        Path warmups = out.resolve(Results.WARMUPS);
         Files.deleteIfExists(log);
+        Files.deleteIfExists(warmups);
         if (benchmarks.isEmpty()) {
             System.out.println("No query benchmark matches --bench " + bench);
         } else if (mode == Mode.QUICK) {
-            try (PrintStream console = ConsoleLog.stream(log, benchmarks.size() * stores.size(), 0);
+            try (PrintStream console = ConsoleLog.stream(log);
                  StyleWorkers workers = StyleWorkers.start(stores, db, users, List.of(passThrough()), console)) {
                 results.addAll(workers.runInterleaved(benchmarks, QuickPlan::of, out));
             }
         } else {
-            new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build(),
-                    ConsoleLog.open(log, benchmarks.size() * stores.size())).run();
+            try (PrintStream console = ConsoleLog.stream(log)) {
+                new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build(),
+                        ProgressFormat.over(console, benchmarks.size() * stores.size(), warmups)).run();
+            }
             results.add(query);
         }
         if (bench == null || Pattern.compile(bench, Pattern.CASE_INSENSITIVE).matcher("startup openAndFindFirstUser").find()) {
             Path startup = out.resolve("results-startup.json");
-            new Runner(startupOptions(mode, stores, db, out, startup), ConsoleLog.open(log, stores.size())).run();
+            try (PrintStream console = ConsoleLog.stream(log)) {
+                new Runner(startupOptions(mode, stores, db, out, startup), ProgressFormat.over(console, stores.size(), warmups)).run();
+            }
             results.add(startup);
         }
         mergeResults(results, out.resolve(Results.RESULTS));
