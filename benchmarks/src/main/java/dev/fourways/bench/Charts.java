@@ -26,12 +26,15 @@ import org.knowm.xchart.style.Styler;
  */
 final class Charts {
 
-    /** One colour per style, the same in every chart; jdbc is grey, the floor. */
     private static final int PANEL_WIDTH = 460;
     private static final int PANEL_HEIGHT = 330;
-    private static final List<String> ORDER = List.of("jdbc", "hibernate", "mybatis", "jdbi", "jooq");
-    private static final Color[] COLOURS = {new Color(0x8c8c8c), new Color(0xbc6c25), new Color(0x2a9d8f),
-        new Color(0x457b9d), new Color(0x9b5de5), new Color(0xe63946)};
+    /**
+     * One colour per style, the same in every chart, by the style's place in {@link Styles#found()}:
+     * jdbc (first) is grey, the floor; the five styles of today keep the colours they had when the
+     * order was a list here (hibernate, jdbi, jooq, mybatis). Styles beyond the palette get a generated hue.
+     */
+    private static final Color[] COLOURS = {new Color(0x8c8c8c), new Color(0xbc6c25), new Color(0x457b9d),
+        new Color(0x9b5de5), new Color(0x2a9d8f), new Color(0xe63946)};
 
     private Charts() {
     }
@@ -39,14 +42,14 @@ final class Charts {
     /** @return the files written, relative to {@code out} */
     static List<String> write(Results run, Path out) {
         List<String> files = new ArrayList<>();
-        for (Report.Family family : Report.FAMILIES) {
+        for (Operations.Family family : Operations.FAMILIES) {
             List<String> ops = family.operations().stream()
                     .filter(op -> run.scores().stream().anyMatch(s -> s.operation().equals(op))).toList();
             if (!ops.isEmpty()) {
                 files.add(save(times(run, family.title(), ops), out, Report.chartName(family.id(), run)));
             }
         }
-        List<String> allOps = Report.FAMILIES.stream().flatMap(f -> f.operations().stream())
+        List<String> allOps = Operations.ALL.stream().map(Operations.Operation::name)
                 .filter(op -> run.find(op, "jdbc").isPresent()).toList();
         if (!allOps.isEmpty() && run.stores().size() > 1) {
             files.add(save(ratios(run, allOps), out, Report.chartName("ratio", run)));
@@ -185,18 +188,19 @@ final class Charts {
     }
 
     private static Color colour(String store) {
-        int i = ORDER.indexOf(store);
-        return COLOURS[i < 0 ? COLOURS.length - 1 : i];
+        int i = Styles.found().indexOf(store);
+        if (i < 0) {
+            // A style of a run folder from another build: a stable hue of its own.
+            i = Styles.found().size() + Math.floorMod(store.hashCode(), 64);
+        }
+        return i < COLOURS.length ? COLOURS[i] : Color.getHSBColor(i * 0.618034f % 1, 0.65f, 0.75f);
     }
 
+    /** The run's styles and any other style with a score, in {@link Styles#inOrder} order. */
     private static List<String> stores(Results run) {
         List<String> stores = new ArrayList<>(run.stores());
-        run.scores().forEach(s -> {
-            if (!stores.contains(s.store())) {
-                stores.add(s.store());
-            }
-        });
-        return stores;
+        run.scores().forEach(s -> stores.add(s.store()));
+        return Styles.inOrder(stores);
     }
 
     private static String save(CategoryChart chart, Path out, String file) {

@@ -1,7 +1,5 @@
 package dev.fourways.bench;
 
-import dev.fourways.UserStoreProvider;
-import dev.fourways.UserStoreProviders;
 import dev.fourways.db.DatabaseSettings;
 import dev.fourways.db.IsolatedDatabase;
 import java.io.IOException;
@@ -48,10 +46,6 @@ public final class Compare {
     /** How much measuring: the calibrated quick mode, a longer full mode, or a seconds-long smoke run. */
     enum Mode { QUICK, FULL, SMOKE }
 
-    private static final String QUERY_CLASSES = "(Lookup|Listing|Graph|Write|DestructiveWrite)Benchmarks|BulkInsertBenchmark";
-    private static final List<Class<?>> QUERY_BENCHMARKS = List.of(LookupBenchmarks.class, ListingBenchmarks.class,
-            GraphBenchmarks.class, WriteBenchmarks.class, BulkInsertBenchmark.class, DestructiveWriteBenchmarks.class);
-
     private Compare() {
     }
 
@@ -84,26 +78,33 @@ public final class Compare {
         System.out.printf("fourways compare (%s): stores %s on %s, %,d users; JMH prints each benchmark's progress and ETA.%n",
                 mode.name().toLowerCase(), stores, db, users);
         List<Path> results = new ArrayList<>();
-        String queryInclude = "^dev\\.fourways\\.bench\\.(" + QUERY_CLASSES + ")\\.(" + (bench == null ? ".*" : bench) + ")$";
+        List<String> benchmarks = benchmarks(bench);
+        // One include for the whole list (full and smoke modes): the registry's Class.method names, as regexes.
+        String queryInclude = "^dev\\.fourways\\.bench\\.(" + String.join("|", benchmarks).replace(".", "\\.") + ")$";
         Path query = out.resolve("results-query.json");
         Path log = out.resolve(Results.LOG);
+        Path warmups = out.resolve(Results.WARMUPS);
         Files.deleteIfExists(log);
-        int count = count(QUERY_BENCHMARKS, bench);
-        if (count == 0) {
+        Files.deleteIfExists(warmups);
+        if (benchmarks.isEmpty()) {
             System.out.println("No query benchmark matches --bench " + bench);
         } else if (mode == Mode.QUICK) {
-            try (PrintStream console = ConsoleLog.stream(log, count * stores.size(), 0);
+            try (PrintStream console = ConsoleLog.stream(log);
                  StyleWorkers workers = StyleWorkers.start(stores, db, users, List.of(passThrough()), console)) {
-                results.addAll(workers.runInterleaved(benchmarks(QUERY_BENCHMARKS, bench), QuickPlan::of, out));
+                results.addAll(workers.runInterleaved(benchmarks, QuickPlan::of, out));
             }
         } else {
-            new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build(),
-                    ConsoleLog.open(log, count * stores.size())).run();
+            try (PrintStream console = ConsoleLog.stream(log)) {
+                new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build(),
+                        ProgressFormat.over(console, benchmarks.size() * stores.size(), warmups)).run();
+            }
             results.add(query);
         }
         if (bench == null || Pattern.compile(bench, Pattern.CASE_INSENSITIVE).matcher("startup openAndFindFirstUser").find()) {
             Path startup = out.resolve("results-startup.json");
-            new Runner(startupOptions(mode, stores, db, out, startup), ConsoleLog.open(log, stores.size())).run();
+            try (PrintStream console = ConsoleLog.stream(log)) {
+                new Runner(startupOptions(mode, stores, db, out, startup), ProgressFormat.over(console, stores.size(), warmups)).run();
+            }
             results.add(startup);
         }
         mergeResults(results, out.resolve(Results.RESULTS));
@@ -158,26 +159,19 @@ public final class Compare {
                 .jvmArgsPrepend(passThrough());
     }
 
-    /** How many benchmark methods of these classes match the regex (all when it is null), for the progress line. */
-    private static int count(List<Class<?>> classes, String regex) {
-        return benchmarks(classes, regex).size();
-    }
-
     /**
-     * The benchmark methods of these classes whose name matches the regex (all when it is null), as
-     * {@code Class.method}, in the classes' order and each class's source order (JMH sorts methods
-     * by name; the source order groups related benchmarks, as the report does).
+     * The query-cost benchmarks whose method name matches the regex (all when it is null), as
+     * {@code Class.method}: the benchmark classes in {@link Operations#BENCHMARK_CLASSES} order, each
+     * class's operations in {@link Operations#ALL} order (JMH sorts methods by name; this order
+     * groups related benchmarks, as the report does).
      */
-    static List<String> benchmarks(List<Class<?>> classes, String regex) {
+    static List<String> benchmarks(String regex) {
         Pattern pattern = Pattern.compile("^(" + (regex == null ? ".*" : regex) + ")$");
         List<String> found = new ArrayList<>();
-        for (Class<?> c : classes) {
-            for (String op : Report.FAMILIES.stream().flatMap(f -> f.operations().stream()).toList()) {
-                for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
-                    if (m.getName().equals(op) && m.isAnnotationPresent(org.openjdk.jmh.annotations.Benchmark.class)
-                            && pattern.matcher(m.getName()).matches()) {
-                        found.add(c.getSimpleName() + "." + m.getName());
-                    }
+        for (Class<? extends StoreBenchmark> c : Operations.BENCHMARK_CLASSES) {
+            for (Operations.Operation op : Operations.ALL) {
+                if (op.benchmark() == c && pattern.matcher(op.name()).matches()) {
+                    found.add(op.benchmarkName());
                 }
             }
         }
@@ -219,8 +213,9 @@ public final class Compare {
         Files.writeString(merged, Json.write(all), StandardCharsets.UTF_8);
     }
 
+    /** The styles asked for ({@code --store}), or every style found; in {@link Styles#found()} order, jdbc always first. */
     private static List<String> stores(Map<String, List<String>> options) {
-        List<String> found = UserStoreProviders.all().stream().map(UserStoreProvider::name).toList();
+        List<String> found = Styles.found();
         String asked = single(options, "store", null);
         if (asked == null) {
             return found;
@@ -236,7 +231,7 @@ public final class Compare {
         if (!stores.contains("jdbc")) {
             stores.add(0, "jdbc");
         }
-        return stores;
+        return Styles.inOrder(stores);
     }
 
     private static Map<String, Object> environment(Mode mode, String db, int users, List<String> stores, Instant started) {

@@ -6,58 +6,38 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.openjdk.jmh.runner.format.OutputFormat;
-import org.openjdk.jmh.runner.format.OutputFormatFactory;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * JMH's console output, shown as usual and also kept in {@code jmh.log} (the report reads the
- * warm-up iterations from it, and a failed trial's reason is there). Before each benchmark it adds
- * a line saying which one of how many it is, next to JMH's own "Run progress ... ETA".
+ * JMH's console output, shown as usual and also kept in {@code jmh.log}, where a failed trial's
+ * reason (the fairness check, an exception) can be read afterwards. A plain copy of the bytes: the
+ * progress lines and the warm-up evidence come from JMH's typed callbacks ({@link ProgressFormat}),
+ * not from this text.
  */
 final class ConsoleLog extends OutputStream {
 
     private final PrintStream console;
     private final OutputStream file;
-    /** The bytes of the current line: decoded as UTF-8 once whole, so ± and ≈ survive. */
-    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-    private final int total;
-    private int started;
 
-    private ConsoleLog(PrintStream console, OutputStream file, int total) {
+    private ConsoleLog(PrintStream console, OutputStream file) {
         this.console = console;
         this.file = file;
-        this.total = total;
     }
 
-    /** A JMH output format writing to the console and appending to {@code log}. */
-    static OutputFormat open(Path log, int benchmarks) throws IOException {
-        return OutputFormatFactory.createFormatInstance(stream(log, benchmarks, 0), VerboseMode.NORMAL);
-    }
-
-    /**
-     * A stream to the console and {@code log}, for output copied from a child JVM.
-     *
-     * @param alreadyStarted benchmarks counted by earlier streams, so the count runs on across children
-     */
-    static PrintStream stream(Path log, int benchmarks, int alreadyStarted) throws IOException {
-        ConsoleLog tee = new ConsoleLog(System.out, new FileOutputStream(log.toFile(), true), benchmarks);
-        tee.started = alreadyStarted;
-        return new PrintStream(tee, true, StandardCharsets.UTF_8);
+    /** A UTF-8 stream (± and ≈ survive) to the console and appending to {@code log}. */
+    static PrintStream stream(Path log) throws IOException {
+        return new PrintStream(new ConsoleLog(System.out, new FileOutputStream(log.toFile(), true)), true, StandardCharsets.UTF_8);
     }
 
     @Override
     public void write(int b) throws IOException {
-        if (b == '\n') {
-            String text = line.toString(StandardCharsets.UTF_8);
-            line.reset();
-            if (text.startsWith("# Benchmark: ")) {
-                emit("# fourways: benchmark " + (++started) + " of " + total + "\n");
-            }
-            emit(text + "\n");
-        } else {
-            line.write(b);
-        }
+        console.write(b);
+        file.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        console.write(b, off, len);
+        file.write(b, off, len);
     }
 
     @Override
@@ -66,9 +46,9 @@ final class ConsoleLog extends OutputStream {
         file.flush();
     }
 
-    private void emit(String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        console.write(bytes);
-        file.write(bytes);
+    @Override
+    public void close() throws IOException {
+        flush();
+        file.close();
     }
 }

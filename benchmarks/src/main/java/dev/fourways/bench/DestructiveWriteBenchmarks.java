@@ -18,10 +18,11 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 
 /**
@@ -29,7 +30,9 @@ import org.openjdk.jmh.infra.IterationParams;
  * gone, cancelled purchases stay cancelled. They cannot run for a fixed time, so they use JMH's
  * batch mode ({@code JMHSample_26_BatchSize}): each iteration calls the benchmark exactly
  * {@code batchSize} times, after a setup (not measured) that creates exactly that many fresh
- * targets, and a teardown that removes what is left. {@code @OperationsPerInvocation(BATCH)} makes
+ * targets, and a teardown that removes what is left. Each benchmark method takes its own fixture,
+ * a {@code @State} whose iteration setup makes its kind of target ({@link FreshUsers},
+ * {@link FreshPairs}, {@link PurchaseWindows}), as in {@code JMHSample_06_FixtureLevel}. {@code @OperationsPerInvocation(BATCH)} makes
  * JMH divide the batch's time by its size, so the score is per call like the others' (keep
  * {@code -bs} at {@value #BATCH} when overriding the settings).
  *
@@ -53,27 +56,63 @@ public class DestructiveWriteBenchmarks extends StoreBenchmark {
     static final int MEASURED_BATCHES = 10;
     private static final Instant WINDOWS_START = DataSet.BASE.minus(3650, ChronoUnit.DAYS);
 
-    private long[] targets;
-    private int next;
     private int iteration;
 
-    @Setup(Level.Iteration)
-    public void createTargets(BenchmarkParams benchmark, IterationParams iterationParams) {
-        int size = iterationParams.getBatchSize();
-        String name = benchmark.getBenchmark();
-        next = 0;
-        iteration++;
-        if (name.endsWith(".delete")) {
-            targets = createUsersWithPurchases(size);
-        } else if (name.endsWith(".mergeUsers")) {
-            targets = createUsersWithPurchases(2 * size);
-        } else {
-            createPurchaseWindows(size);
+    /**
+     * {@code delete}'s fixture (JMH's way, {@code JMHSample_06_FixtureLevel}: one {@code @State} per
+     * fixture, the benchmark method taking the one it needs): before each batch, unmeasured,
+     * {@code batchSize} fresh users with 10 purchases each, one per call.
+     */
+    @State(Scope.Benchmark)
+    public static class FreshUsers {
+        private long[] targets;
+        private int next;
+
+        @Setup(Level.Iteration)
+        public void createUsers(DestructiveWriteBenchmarks benchmark, IterationParams iteration) {
+            next = 0;
+            targets = benchmark.createUsersWithPurchases(iteration.getBatchSize());
+            collectSetupGarbage();
         }
-        // The setup wrote thousands of rows; its garbage is collected here, not inside the timed batch.
+    }
+
+    /** {@code mergeUsers}'s fixture: before each batch, unmeasured, {@code batchSize} fresh pairs of users with 10 purchases each. */
+    @State(Scope.Benchmark)
+    public static class FreshPairs {
+        private long[] targets;
+        private int next;
+
+        @Setup(Level.Iteration)
+        public void createPairs(DestructiveWriteBenchmarks benchmark, IterationParams iteration) {
+            next = 0;
+            targets = benchmark.createUsersWithPurchases(2 * iteration.getBatchSize());
+            collectSetupGarbage();
+        }
+    }
+
+    /**
+     * {@code cancelPurchasesPlacedBefore}'s fixture: before each batch, unmeasured, {@code batchSize}
+     * one-hour windows of 10 NEW purchases, long before the seeded ones.
+     */
+    @State(Scope.Benchmark)
+    public static class PurchaseWindows {
+        private int next;
+
+        @Setup(Level.Iteration)
+        public void createWindows(DestructiveWriteBenchmarks benchmark, IterationParams iteration) {
+            next = 0;
+            benchmark.iteration++;
+            benchmark.createPurchaseWindows(iteration.getBatchSize());
+            collectSetupGarbage();
+        }
+    }
+
+    /** The setup wrote thousands of rows; its garbage is collected here, not inside the timed batch. */
+    private static void collectSetupGarbage() {
         System.gc();
     }
 
+    /** After every batch, whichever fixture it used: removes what is left of the targets. */
     @TearDown(Level.Iteration)
     public void removeTargets() {
         DataSet.execute(dataSource(), "delete from purchases where placed_at < ?", DataSet.BASE);
@@ -82,31 +121,33 @@ public class DestructiveWriteBenchmarks extends StoreBenchmark {
 
     /** A fresh user with 10 purchases. */
     @Benchmark
-    public boolean delete() {
-        return userStore.delete(target(next++));
+    public boolean delete(FreshUsers users) {
+        return userStore.delete(target(users.targets, users.next++));
     }
 
     /** Two fresh users with 10 purchases each: the purchases move, one user goes. */
     @Benchmark
-    public User mergeUsers() {
-        int pair = next++;
-        return userStore.mergeUsers(target(2 * pair), target(2 * pair + 1));
+    public User mergeUsers(FreshPairs pairs) {
+        int pair = pairs.next++;
+        return userStore.mergeUsers(target(pairs.targets, 2 * pair), target(pairs.targets, 2 * pair + 1));
     }
 
     /** Cancels the 10 NEW purchases of the next one-hour window. */
     @Benchmark
-    public int cancelPurchasesPlacedBefore() {
-        return userStore.cancelPurchasesPlacedBefore(WINDOWS_START.plus(++next, ChronoUnit.HOURS));
+    public int cancelPurchasesPlacedBefore(PurchaseWindows windows) {
+        return userStore.cancelPurchasesPlacedBefore(WINDOWS_START.plus(++windows.next, ChronoUnit.HOURS));
     }
 
-    private long target(int i) {
+    private static long target(long[] targets, int i) {
         if (i >= targets.length) {
             throw new IllegalStateException("more calls than targets prepared for this batch: " + i);
         }
         return targets[i];
     }
 
+    /** {@code count} users with 10 purchases each, through the JDBC reference; counts the batch for their names. */
     private long[] createUsersWithPurchases(int count) {
+        iteration++;
         List<NewUser> fresh = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             fresh.add(NewUser.of("gone" + iteration + "_" + i, "gone" + iteration + "_" + i + "@gone.test"));

@@ -1,9 +1,7 @@
 package dev.fourways.bench;
 
 import dev.fourways.UserStore;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -18,30 +16,26 @@ public final class FairnessCheck {
     private FairnessCheck() {
     }
 
-    /** The reads, by name; each answer is compared with {@code equals} (the records define it). */
+    /**
+     * The reads, by name; each answer is compared with {@code equals} (the records define it). Every
+     * read of {@link Operations#ALL}, called {@link Operations.Operation#fairnessCalls()} times with
+     * the benchmarks' arguments, then three edge cases the benchmarks do not time.
+     */
     static Map<String, Function<UserStore, Object>> questions(Workload w) {
         Map<String, Function<UserStore, Object>> q = new LinkedHashMap<>();
-        for (int k = 0; k < 3; k++) {
+        Operations.Arguments arguments = Operations.readsOf(w);
+        int most = Operations.ALL.stream().mapToInt(Operations.Operation::fairnessCalls).max().orElse(0);
+        for (int k = 0; k < most; k++) {
             int call = k;
-            q.put("findById#" + k, s -> w.findById(s, call));
-            q.put("findByUsername#" + k, s -> w.findByUsername(s, call));
-            q.put("findWithPurchases#" + k, s -> w.findWithPurchases(s, call));
-            q.put("pageShallow#" + k, s -> w.pageShallow(s, call));
-            q.put("pageDeep#" + k, s -> w.pageDeep(s, call));
-            q.put("listAfterDeep#" + k, s -> w.listAfterDeep(s, call));
-            q.put("search#" + k, s -> w.search(s, call));
-            q.put("pageWithPurchases#" + k, s -> w.pageWithPurchases(s, call));
-            q.put("topSpenders#" + k, s -> w.topSpenders(s, call));
+            for (Operations.Operation op : Operations.ALL) {
+                if (call < op.fairnessCalls()) {
+                    q.put(op.fairnessCalls() > 1 ? op.name() + "#" + call : op.name(), s -> op.call().on(s, arguments, call));
+                }
+            }
         }
         q.put("findById(missing)", s -> s.findById(-1));
         q.put("findByUsername(UPPER CASE)", s -> s.findByUsername(w.data().username(0).toUpperCase()));
-        q.put("count", w::count);
         q.put("listAfter(null)", s -> s.listAfter(null, Workload.PAGE_SIZE));
-        q.put("streamAll", s -> {
-            List<Object> all = new ArrayList<>();
-            w.streamAll(s, all::add);
-            return all;
-        });
         return q;
     }
 

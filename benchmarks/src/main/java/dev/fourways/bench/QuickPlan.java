@@ -32,7 +32,7 @@ record QuickPlan(int warmups, String warmupTime, int measurements, String measur
 
     static final Set<String> SLOW = Set.of("GraphBenchmarks.topSpenders", "BulkInsertBenchmark.createAll");
 
-    /** The plan for a benchmark named {@code Class.method}, as {@link Compare#benchmarks} names it. */
+    /** The plan for a benchmark named {@code Class.method}, as {@link Operations.Operation#benchmarkName()} names it. */
     static QuickPlan of(String benchmark) {
         if (benchmark.startsWith(DestructiveWriteBenchmarks.class.getSimpleName() + ".")) {
             return BATCHES;
@@ -40,7 +40,7 @@ record QuickPlan(int warmups, String warmupTime, int measurements, String measur
         return SLOW.contains(benchmark) ? SLOW_CALLS : COMMON;
     }
 
-    /** The plan as one line of {@link StyleWorker}'s protocol (tab-separated, after the include and the result file). */
+    /** The plan as one line of {@link StyleWorker}'s protocol (tab-separated, after the include, the result file and the warm-up file). */
     String protocol() {
         return String.join("\t", String.valueOf(warmups), warmupTime, String.valueOf(measurements), measurementTime);
     }

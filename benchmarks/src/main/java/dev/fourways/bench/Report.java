@@ -1,5 +1,6 @@
 package dev.fourways.bench;
 
+import dev.fourways.bench.Operations.Family;
 import dev.fourways.bench.Results.Score;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,28 +23,6 @@ import java.util.stream.Collectors;
  * database's time, ratio to jdbc and added microseconds.
  */
 final class Report {
-
-    /** The families of operations, in report order: a title, a note, and the operations. */
-    record Family(String id, String title, String note, List<String> operations) {
-    }
-
-    static final List<Family> FAMILIES = List.of(
-            new Family("lookups", "Lookups: one row",
-                    "The per-call overhead of a style: the database does almost nothing.",
-                    List.of("findById", "findByUsername", "count")),
-            new Family("listings", "Listings: many rows",
-                    "Mapping cost per row; `pageDeep` against `listAfterDeep` shows what offset paging costs "
-                            + "(both return the same 20 users, 90 % of the way through).",
-                    List.of("pageShallow", "pageDeep", "listAfterDeep", "search", "streamAll")),
-            new Family("graphs", "Users with purchases, and an aggregate",
-                    "Joins and nested mapping (a user and 10 purchases; 20 users and 200 purchases), and a "
-                            + "group-by where the database does the work.",
-                    List.of("findWithPurchases", "pageWithPurchases", "topSpenders")),
-            new Family("writes", "Writes",
-                    "`createAll` inserts 1,000 users per call. `delete`, `mergeUsers` and "
-                            + "`cancelPurchasesPlacedBefore` run in batches of fresh targets (JMH batch mode); "
-                            + "their B/op is not shown because the GC profiler would include the batch's setup.",
-                    List.of("create", "createAll", "changeEmail", "delete", "mergeUsers", "cancelPurchasesPlacedBefore")));
 
     static final String STARTUP = "openAndFindFirstUser";
     /** How far the last warm-up iteration may be from the measured mean and still count as steady. */
@@ -109,7 +88,7 @@ final class Report {
 
                 """.formatted(NOISY * 100));
         headline();
-        for (Family family : FAMILIES) {
+        for (Family family : Operations.FAMILIES) {
             familyTable(family);
         }
         startup();
@@ -126,7 +105,7 @@ final class Report {
      * that database side by side (the root README's tables are these, copied from the sample).
      */
     private void headline() {
-        List<String> stores = new ArrayList<>(new LinkedHashSet<>(runs.stream().flatMap(r -> others(r).stream()).toList()));
+        List<String> stores = Styles.inOrder(runs.stream().flatMap(r -> others(r).stream()).toList());
         if (stores.isEmpty()) {
             return;
         }
@@ -144,7 +123,7 @@ final class Report {
             stores.forEach(s -> md.append(' ').append(s).append(" |"));
         }
         md.append("\n|---|").append(("---:|" + "---:|".repeat(stores.size())).repeat(same.size())).append('\n');
-        for (Family family : FAMILIES) {
+        for (Family family : Operations.FAMILIES) {
             for (String op : family.operations()) {
                 if (same.stream().allMatch(r -> r.scores().stream().noneMatch(s -> s.operation().equals(op)))) {
                     continue;
@@ -309,7 +288,7 @@ final class Report {
             List<String> rows = new ArrayList<>();
             int compared = 0;
             int within = 0;
-            for (Family family : FAMILIES) {
+            for (Family family : Operations.FAMILIES) {
                 for (String op : family.operations()) {
                     for (String store : others(a)) {
                         double ra = ratio(a, op, store);
@@ -349,7 +328,7 @@ final class Report {
     private void belowFloor() {
         List<String> lines = new ArrayList<>();
         for (Results run : runs) {
-            for (Family family : FAMILIES) {
+            for (Family family : Operations.FAMILIES) {
                 for (String op : family.operations()) {
                     for (String store : others(run)) {
                         ratioInterval(run, op, store).filter(RatioInterval::belowFloor).ifPresent(r -> lines.add(String.format(
@@ -406,11 +385,12 @@ final class Report {
                 .append("`environment.json`, `jmh.log` (the console output) in each run's folder.\n");
     }
 
+    /** Every style of every run, in {@link Styles#inOrder} order (jdbc first). */
     private Set<String> allStores() {
         Set<String> stores = new LinkedHashSet<>();
         runs.forEach(r -> stores.addAll(r.stores()));
         runs.forEach(r -> r.scores().forEach(s -> stores.add(s.store())));
-        return stores;
+        return new LinkedHashSet<>(Styles.inOrder(stores));
     }
 
     private static List<String> others(Results run) {

@@ -34,14 +34,16 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
     static final String STARTUP_CLASSES = "startup-classes.jsonl";
     static final String ENVIRONMENT = "environment.json";
     static final String LOG = "jmh.log";
-    private static final java.util.regex.Pattern ITERATION =
-            java.util.regex.Pattern.compile("^(# Warmup )?Iteration\\s+\\d+: ([0-9.]+) (\\S+/op)");
+    /** The warm-up evidence, one JSON object a line, written by {@link ProgressFormat} from JMH's typed results. */
+    static final String WARMUPS = "warmups.jsonl";
 
     /**
-     * Warm-up evidence for one benchmark and store, from JMH's console log.
+     * Warm-up evidence for one benchmark and store.
      *
-     * @param lastWarmup the last warm-up iteration's score (mean over forks), µs
-     * @param measured   the mean of the measured iterations, µs
+     * @param operation  the benchmark method
+     * @param store      the style
+     * @param lastWarmup the last warm-up iteration's score (mean over forks), µs per operation
+     * @param measured   the mean of the measured iterations, µs per operation
      */
     record Warmup(String operation, String store, double lastWarmup, double measured) {
         double ratio() {
@@ -49,53 +51,25 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
         }
     }
 
-    /** Reads the last warm-up and the measured iterations of every benchmark from {@code jmh.log}. */
+    /**
+     * The warm-up evidence of every benchmark that had warm-up iterations, from {@value #WARMUPS};
+     * empty when the run has none (smoke runs, start-up, runs written before the file existed).
+     */
+    @SuppressWarnings("unchecked")
     List<Warmup> warmups() {
-        Path log = dir.resolve(LOG);
+        Path file = dir.resolve(WARMUPS);
         List<Warmup> found = new ArrayList<>();
-        if (!Files.exists(log)) {
+        if (!Files.exists(file)) {
             return found;
         }
-        String operation = null;
-        String store = null;
-        List<Double> lastWarmups = new ArrayList<>();
-        List<Double> measured = new ArrayList<>();
-        Double warm = null;
-        for (String line : text(log).split("\n")) {
-            if (line.startsWith("# Benchmark: ") || line.startsWith("# Run complete")) {
-                add(found, operation, store, lastWarmups, measured);
-                String[] parts = line.substring("# Benchmark: ".length()).trim().split("\\.");
-                operation = parts[parts.length - 1];
-                lastWarmups = new ArrayList<>();
-                measured = new ArrayList<>();
-            } else if (line.startsWith("# Parameters: ")) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("store = (\\w+)").matcher(line);
-                store = m.find() ? m.group(1) : null;
-            } else {
-                java.util.regex.Matcher m = ITERATION.matcher(line);
-                if (m.find()) {
-                    double value = Double.parseDouble(m.group(2)) * microsPer(m.group(3));
-                    if (m.group(1) != null) {
-                        warm = value;
-                    } else {
-                        if (warm != null) {
-                            lastWarmups.add(warm);
-                            warm = null;
-                        }
-                        measured.add(value);
-                    }
-                }
+        for (String line : text(file).split("\n")) {
+            if (!line.isBlank()) {
+                Map<String, Object> w = (Map<String, Object>) Json.parse(line);
+                found.add(new Warmup((String) w.get("operation"), (String) w.get("store"), number(w.get("lastWarmup")),
+                        number(w.get("measured"))));
             }
         }
-        add(found, operation, store, lastWarmups, measured);
         return found;
-    }
-
-    private static void add(List<Warmup> found, String operation, String store, List<Double> lastWarmups, List<Double> measured) {
-        if (operation != null && store != null && !lastWarmups.isEmpty() && !measured.isEmpty()) {
-            found.add(new Warmup(operation, store, lastWarmups.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
-                    measured.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
-        }
     }
 
     /**
@@ -205,7 +179,8 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
         }
     }
 
-    private static double microsPer(String unit) {
+    /** How many µs one of JMH's score units ({@code ns/op}, {@code us/op}, {@code ms/op}, {@code s/op}) is. */
+    static double microsPer(String unit) {
         return switch (unit) {
             case "ns/op" -> 0.001;
             case "us/op" -> 1;
@@ -233,8 +208,8 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
         return scores.stream().filter(s -> s.operation().equals(operation) && s.store().equals(store)).findFirst();
     }
 
-    /** The stores the run covered (those it was asked to measure), jdbc first. */
+    /** The stores the run covered (those it was asked to measure), in {@link Styles#inOrder} order: jdbc first. */
     List<String> stores() {
-        return List.of(environment.getOrDefault("stores", "jdbc").split(",\\s*"));
+        return Styles.inOrder(List.of(environment.getOrDefault("stores", "jdbc").split(",\\s*")));
     }
 }

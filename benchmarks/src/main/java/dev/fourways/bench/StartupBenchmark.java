@@ -2,7 +2,6 @@ package dev.fourways.bench;
 
 import dev.fourways.UserStore;
 import dev.fourways.UserStoreProvider;
-import dev.fourways.UserStoreProviders;
 import dev.fourways.db.IsolatedDatabase;
 import dev.fourways.domain.User;
 import java.io.IOException;
@@ -49,7 +48,8 @@ public class StartupBenchmark {
     /** Where each fork appends its count of classes loaded during the measured start-up. */
     public static final String CLASSES_FILE_PROPERTY = "fourways.bench.startupClassesFile";
 
-    @Param({"jdbc", "hibernate", "mybatis", "jdbi", "jooq"})
+    /** The style; {@value Styles#EVERY_STYLE} (every style found) is expanded as for {@link StoreBenchmark#store}. */
+    @Param({Styles.EVERY_STYLE})
     public String store;
 
     @Param({"h2"})
@@ -70,7 +70,7 @@ public class StartupBenchmark {
         userId = 1L;
         // The provider is a tiny class; finding it by name instantiates every provider, the same
         // cost for every style, so it happens before the clock starts.
-        provider = UserStoreProviders.byName(store);
+        provider = StoreBenchmark.provider(store);
         classesBefore = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
     }
 

@@ -1,6 +1,7 @@
 package dev.fourways.bench;
 
 import dev.fourways.UserStore;
+import dev.fourways.UserStoreProvider;
 import dev.fourways.UserStoreProviders;
 import dev.fourways.db.DatabaseSettings;
 import dev.fourways.db.IsolatedDatabase;
@@ -49,8 +50,12 @@ public abstract class StoreBenchmark {
     static final int MEASUREMENT_ITERATIONS = 5;
     static final int ITERATION_MILLIS = 500;
 
-    /** The style, by its {@code UserStoreProvider} name. */
-    @Param({"jdbc", "hibernate", "mybatis", "jdbi", "jooq"})
+    /**
+     * The style, by its {@code UserStoreProvider} name. The default, {@value Styles#EVERY_STYLE},
+     * means every style found: the jar's launcher ({@link Main}) and {@code ./compare} replace it
+     * with the names; {@link #provider} refuses it.
+     */
+    @Param({Styles.EVERY_STYLE})
     public String store;
 
     /** The database: {@code h2} (in memory), {@code postgresql} or {@code mariadb} (see {@code fourways.db.url}). */
@@ -73,7 +78,7 @@ public abstract class StoreBenchmark {
         database = IsolatedDatabase.create(settings(db), "bench");
         data = DataSet.seed(database.dataSource(), users);
         workload = new Workload(data);
-        userStore = UserStoreProviders.byName(store).open(database.dataSource());
+        userStore = provider(store).open(database.dataSource());
         try (UserStore reference = new JdbcUserStoreProvider().open(database.dataSource())) {
             FairnessCheck.verify(store, userStore, reference, workload);
         }
@@ -87,6 +92,22 @@ public abstract class StoreBenchmark {
         if (database != null) {
             database.close();
         }
+    }
+
+    /**
+     * The provider of one style.
+     *
+     * @throws IllegalArgumentException for {@value Styles#EVERY_STYLE}: JMH was started without the
+     *                                  launcher that expands it (the jar's Main-Class, or {@code ./compare})
+     * @throws java.util.NoSuchElementException when no style has that name, naming those found
+     */
+    static UserStoreProvider provider(String store) {
+        if (Styles.EVERY_STYLE.equals(store)) {
+            throw new IllegalArgumentException("store=" + Styles.EVERY_STYLE + " means every style found " + Styles.found()
+                    + "; it is expanded by dev.fourways.bench.Main (the jar's Main-Class) and by ./compare. "
+                    + "Started otherwise, pass -p store=" + String.join(",", Styles.found()));
+        }
+        return UserStoreProviders.byName(store);
     }
 
     /** The pool every store shares; for resetting data outside the measured time. */

@@ -2,7 +2,9 @@ package dev.fourways.bench;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -10,6 +12,8 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.UnCloseablePrintStream;
+import org.openjdk.jmh.util.Utils;
 
 /**
  * One style's JVM in quick mode. It stays up for the whole run and runs, one at a time, the
@@ -19,9 +23,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * styles back to back (interleaved), so that a slow minute on a shared machine falls on every
  * style of that benchmark alike instead of on one style's whole run.
  *
- * <p>Protocol, one line each: {@code INCLUDE-REGEX<TAB>RESULT-FILE<TAB>}{@link QuickPlan#protocol()} runs
- * the matching benchmarks with that plan and writes JMH's JSON there, then prints {@value #DONE};
- * {@code exit} (or end of input) ends the JVM. Arguments: {@code store db users}.
+ * <p>Protocol, one line each: {@code INCLUDE-REGEX<TAB>RESULT-FILE<TAB>WARMUPS-FILE<TAB>}{@link QuickPlan#protocol()}
+ * runs the matching benchmarks with that plan, writes JMH's JSON to the result file, appends the
+ * warm-up evidence from JMH's typed results to the warm-up file ({@link ProgressFormat}), then
+ * prints {@value #DONE}; {@code exit} (or end of input) ends the JVM. Arguments: {@code store db users}.
  */
 public final class StyleWorker {
 
@@ -41,7 +46,7 @@ public final class StyleWorker {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
             String[] request = line.split("\t");
-            QuickPlan plan = QuickPlan.parse(request, 2);
+            QuickPlan plan = QuickPlan.parse(request, 3);
             Options options = new OptionsBuilder().include(request[0])
                     .param("store", store).param("db", db).param("users", users)
                     .forks(0)
@@ -52,7 +57,9 @@ public final class StyleWorker {
                     .shouldFailOnError(false)
                     .build();
             try {
-                new Runner(options).run();
+                // JMH closes its output at the end of a run: System.out must survive it, as in JMH's own default.
+                PrintStream out = new UnCloseablePrintStream(System.out, Utils.guessConsoleEncoding());
+                new Runner(options, ProgressFormat.over(out, 0, Path.of(request[2]))).run();
             } catch (RunnerException | RuntimeException e) {
                 e.printStackTrace(System.out);
             }

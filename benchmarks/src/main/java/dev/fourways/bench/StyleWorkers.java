@@ -58,7 +58,10 @@ final class StyleWorkers implements AutoCloseable {
 
     /**
      * Runs every benchmark for every store, interleaved, and returns the JMH result files, one per
-     * benchmark and store (a file is missing when the trial failed: the log says why).
+     * benchmark and store (a file is missing when the trial failed: the log says why). The workers
+     * append the warm-up evidence to {@code out}/{@value Results#WARMUPS}. Progress goes to the
+     * console from this scheduler's own count: {@code # fourways: benchmark i of n (...)} before
+     * each run, {@code # fourways: i of n runs done (...)} with the time left after it.
      *
      * @param benchmarks {@code Class.method} names, in run order
      * @param plans      how long each benchmark warms up and measures
@@ -74,8 +77,9 @@ final class StyleWorkers implements AutoCloseable {
             for (int s = 0; s < stores.size(); s++) {
                 String store = stores.get((s + b) % stores.size());
                 Path file = out.resolve("results-" + b + "-" + store + ".json");
+                console.printf("# fourways: benchmark %d of %d (%s on %s)%n", done + 1, total, benchmarks.get(b), store);
                 workers.get(store).run("^dev\\.fourways\\.bench\\." + benchmarks.get(b).replace(".", "\\.") + "$", file,
-                        plans.apply(benchmarks.get(b)));
+                        out.resolve(Results.WARMUPS), plans.apply(benchmarks.get(b)));
                 files.add(file);
                 done++;
                 Duration elapsed = Duration.between(started, Instant.now());
@@ -129,12 +133,12 @@ final class StyleWorkers implements AutoCloseable {
             }
         }
 
-        void run(String include, Path result, QuickPlan plan) throws IOException {
+        void run(String include, Path result, Path warmups, QuickPlan plan) throws IOException {
             if (!alive) {
                 return;
             }
             try {
-                input.write(include + "\t" + result.toAbsolutePath() + "\t" + plan.protocol() + "\n");
+                input.write(include + "\t" + result.toAbsolutePath() + "\t" + warmups.toAbsolutePath() + "\t" + plan.protocol() + "\n");
                 input.flush();
                 runEnded.acquire();
             } catch (IOException e) {

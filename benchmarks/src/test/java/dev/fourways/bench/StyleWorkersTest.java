@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Quick mode's scheduler, for real but tiny (two styles, two benchmarks, 200 users, two 20 ms
- * iterations): every benchmark runs for every style, the styles of one benchmark back to back, and
- * the styles' order rotates from one benchmark to the next.
+ * Quick mode's scheduler, for real but tiny (two styles, two benchmarks, 200 users, one 20 ms
+ * warm-up and two 20 ms measured iterations): every benchmark runs for every style, the styles of
+ * one benchmark back to back, the styles' order rotates from one benchmark to the next, and the
+ * workers record the warm-up evidence from JMH's typed results.
  */
 class StyleWorkersTest {
 
@@ -32,7 +34,7 @@ class StyleWorkersTest {
         // The test asserts nothing about speed, so it may run beside another JMH run (JMH's lock).
         try (StyleWorkers workers = StyleWorkers.start(List.of("jdbc", "jdbi"), "h2", 200,
                 List.of("-Djmh.ignoreLock=true"), console)) {
-            files = workers.runInterleaved(benchmarks, b -> new QuickPlan(0, "20ms", 2, "20ms"), out);
+            files = workers.runInterleaved(benchmarks, b -> new QuickPlan(1, "20ms", 2, "20ms"), out);
         }
 
         // then
@@ -47,5 +49,20 @@ class StyleWorkersTest {
                 .containsExactly("LookupBenchmarks.findById/jdbc", "LookupBenchmarks.findById/jdbi",
                         "LookupBenchmarks.count/jdbi", "LookupBenchmarks.count/jdbc");
         assertThat(printed.toString(StandardCharsets.UTF_8)).as("JMH's ≈ arrives as itself, not as ???").contains("≈");
+        List<String> warmups = out.resolve(Results.WARMUPS).toFile().exists()
+                ? Files.readAllLines(out.resolve(Results.WARMUPS)) : List.of();
+        assertThat(warmups).as("one warm-up record per benchmark and style, from JMH's typed results").hasSize(4);
+        List<Results.Warmup> read = Results.read(withEnvironment(out)).warmups();
+        assertThat(read).extracting(w -> w.operation() + "/" + w.store())
+                .containsExactly("findById/jdbc", "findById/jdbi", "count/jdbi", "count/jdbc");
+        assertThat(read).allSatisfy(w -> assertThat(w.lastWarmup()).isPositive())
+                .allSatisfy(w -> assertThat(w.measured()).isPositive());
+    }
+
+    /** The least of a run folder that {@link Results#read} needs besides the warm-up file. */
+    private static Path withEnvironment(Path out) throws java.io.IOException {
+        Files.writeString(out.resolve(Results.ENVIRONMENT), "{\"database\": \"h2\", \"stores\": \"jdbc, jdbi\"}");
+        Files.writeString(out.resolve(Results.RESULTS), "[]");
+        return out;
     }
 }
