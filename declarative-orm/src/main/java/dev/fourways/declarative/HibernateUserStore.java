@@ -49,9 +49,9 @@ import org.hibernate.tool.schema.Action;
  *       checks) where those features do the work: {@link #changeEmail}, {@link #addPurchase},
  *       {@link #mergeUsers}.</li>
  * </ul>
- * Each session is opened and closed by {@code SessionFactory.fromStatelessSession} (autocommit),
- * {@code fromStatelessTransaction} or {@code fromTransaction} (one transaction), so the persistence
- * context never outlives one call and only records leave it.
+ * Each session but {@link #streamAll}'s is opened and closed by the {@code SessionFactory}'s
+ * {@code fromStatelessSession} (autocommit), {@code fromStatelessTransaction} or
+ * {@code fromTransaction} (one transaction), so it never outlives one call and only records leave it.
  *
  * <h2>Transactions: the contract's policy, and where Hibernate cannot follow it</h2>
  * {@link #delete}, {@link #addPurchase} and {@link #cancelPurchasesPlacedBefore} run in one
@@ -68,11 +68,9 @@ import org.hibernate.tool.schema.Action;
  * </ul>
  * On PostgreSQL and MariaDB each of those pays one COMMIT round trip the other styles do not.
  *
- * <p>Errors: Hibernate's exceptions are left to escape; the {@code GuardedUserStore} around this
- * store reads the {@code SQLException} inside them. Only the optimistic lock failure of
- * {@link #changeEmail} is turned into the contract's exception here.
- *
- * <p>Thread-safe: the {@link SessionFactory} is; sessions are never shared.
+ * <p>Hibernate's exceptions escape to the {@code GuardedUserStore} around this store, which reads
+ * the {@code SQLException} inside them. Thread-safe: the {@link SessionFactory} is; sessions are
+ * never shared.
  */
 public final class HibernateUserStore implements UserStore {
 
@@ -81,11 +79,7 @@ public final class HibernateUserStore implements UserStore {
 
     private final SessionFactory sessionFactory;
 
-    /**
-     * Bootstraps Hibernate over the caller's pool and validates the mapping against the schema.
-     *
-     * @param dataSource a pool on a migrated database; never closed by this store
-     */
+    /** @param dataSource a pool on a migrated database; never closed by this store */
     public HibernateUserStore(DataSource dataSource) {
         this.sessionFactory = buildSessionFactory(dataSource);
     }
@@ -164,8 +158,8 @@ public final class HibernateUserStore implements UserStore {
     /**
      * The count and the page in one transaction, as the policy says: they run on one connection,
      * one after the other. Under READ COMMITTED (the default of PostgreSQL and H2) each statement
-     * sees the data committed when it starts, so a user created between the two can make the total
-     * disagree with the page by one; MariaDB's default, REPEATABLE READ, reads both from one snapshot.
+     * sees the data committed when it starts, so users created or deleted between the two make the
+     * total disagree with the page; MariaDB's default, REPEATABLE READ, reads both from one snapshot.
      */
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
@@ -202,10 +196,14 @@ public final class HibernateUserStore implements UserStore {
     @Override
     public List<User> search(UserQuery query) {
         var users = SelectionSpecification.create(UserEntity.class);
-        query.usernameContainsOpt().ifPresent(text -> users.restrict(Restriction.contains(UserEntity_.username, text)));
-        query.emailDomainOpt().ifPresent(domain -> users.restrict(Restriction.endsWith(UserEntity_.email, "@" + domain)));
-        query.createdFromOpt().ifPresent(from -> users.restrict(Restriction.greaterThanOrEqual(UserEntity_.createdAt, from)));
-        query.createdToOpt().ifPresent(to -> users.restrict(Restriction.lessThan(UserEntity_.createdAt, to)));
+        query.usernameContainsOpt().ifPresent(text ->
+                users.restrict(Restriction.contains(UserEntity_.username, text)));
+        query.emailDomainOpt().ifPresent(domain ->
+                users.restrict(Restriction.endsWith(UserEntity_.email, "@" + domain)));
+        query.createdFromOpt().ifPresent(from ->
+                users.restrict(Restriction.greaterThanOrEqual(UserEntity_.createdAt, from)));
+        query.createdToOpt().ifPresent(to ->
+                users.restrict(Restriction.lessThan(UserEntity_.createdAt, to)));
         query.minPurchasesOpt().ifPresent(min -> users.augment((cb, criteria, user) -> criteria.where(
                 criteria.getRestriction(), cb.ge(cb.size(user.get(UserEntity_.purchases)), min))));
         users.resort(switch (query.sort()) {
@@ -330,8 +328,9 @@ public final class HibernateUserStore implements UserStore {
                 return List.of();
             }
             Set<Long> ids = keys.stream().map(PageKey::id).collect(Collectors.toSet());
-            return UserQueries_.usersWithPurchases(session, keys.get(0).username(), keys.get(keys.size() - 1).username())
-                    .stream()
+            String first = keys.get(0).username();
+            String last = keys.get(keys.size() - 1).username();
+            return UserQueries_.usersWithPurchases(session, first, last).stream()
                     .filter(user -> ids.contains(user.getId()))
                     .map(HibernateUserStore::withPurchases)
                     .toList();
