@@ -1,0 +1,98 @@
+package dev.fourways.declarative;
+
+import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.SpenderSummary;
+import dev.fourways.domain.User;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.hibernate.Session;
+import org.hibernate.StatelessSession;
+import org.hibernate.annotations.processing.HQL;
+import org.hibernate.query.Page;
+import org.hibernate.query.SelectionQuery;
+
+/**
+ * The queries of {@link HibernateUserStore}, declared as method signatures and checked at compile
+ * time. Hibernate Processor (the annotation processor in {@code pom.xml}) parses each {@code @HQL}
+ * string against the entities, checks that every {@code :name} has a method parameter of that name
+ * and type, and writes the implementation into {@code UserQueries_}, one static method per query
+ * with the session as first argument. A misspelt attribute or a parameter of the wrong type is a
+ * compile error, not a failure at the first call.
+ * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#generated-query-methods
+ *
+ * <p>The session type says where a query runs: a {@link StatelessSession} for reads that only copy
+ * rows into records and for bulk statements, a {@link Session} where the persistence context works
+ * ({@code mergeUsers}). A {@link Page} parameter becomes {@code setPage}, an offset page.
+ */
+interface UserQueries {
+
+    @HQL("where username = :username")
+    Optional<UserEntity> findByUsername(StatelessSession session, String username);
+
+    @HQL("select count(*) from UserEntity")
+    long countUsers(StatelessSession session);
+
+    @HQL("order by username")
+    List<UserEntity> usersByUsername(StatelessSession session, Page page);
+
+    /** The first page of {@code listAfter}: no offset to skip, so {@code limit} rather than a {@link Page}. */
+    @HQL("order by username limit :limit")
+    List<UserEntity> firstUsers(StatelessSession session, int limit);
+
+    @HQL("where username > :after order by username limit :limit")
+    List<UserEntity> usersAfter(StatelessSession session, String after, int limit);
+
+    /**
+     * The select list goes straight into the {@link User} record: no entity per row. Returns the
+     * query, not its results, so that the caller sets the fetch size and streams it.
+     */
+    @HQL("select id, username, email, displayName, createdAt, version from UserEntity order by id")
+    SelectionQuery<User> allUsersById(StatelessSession session);
+
+    @HQL("delete from UserEntity where id = :id")
+    boolean deleteUser(StatelessSession session, Long id);
+
+    /** One statement: the user left-joined to its purchases, ordered by the collection's {@code @OrderBy}. */
+    @HQL("from UserEntity u left join fetch u.purchases where u.id = :id")
+    Optional<UserEntity> findWithPurchases(StatelessSession session, Long id);
+
+    /** The keys of one page of users, into a record. */
+    @HQL("select id, username from UserEntity order by username")
+    List<PageKey> pageKeys(StatelessSession session, Page page);
+
+    /** The users of a username range with their purchases, in one join fetch. */
+    @HQL("""
+            from UserEntity u left join fetch u.purchases
+            where u.username between :first and :last
+            order by u.username""")
+    List<UserEntity> usersWithPurchases(StatelessSession session, String first, String last);
+
+    @HQL("""
+            update PurchaseEntity set status = :cancelled
+            where status in (:placed, :paid) and placedAt < :cutoff""")
+    int cancelPurchases(StatelessSession session, PurchaseStatus cancelled, PurchaseStatus placed,
+                        PurchaseStatus paid, Instant cutoff);
+
+    /** An aggregate is not an entity: the select list goes into the {@link SpenderSummary} record. */
+    @HQL("""
+            select u.id, u.username, count(*), sum(p.amount)
+            from PurchaseEntity p join p.user u
+            where p.placedAt >= :since and p.status <> :cancelled
+            group by u.id, u.username
+            order by sum(p.amount) desc, u.username
+            limit :limit""")
+    List<SpenderSummary> topSpenders(StatelessSession session, Instant since, PurchaseStatus cancelled, int limit);
+
+    /** Both users of a merge, in id order; the caller adds the lock mode. */
+    @HQL("from UserEntity where id in (:keep, :remove) order by id")
+    SelectionQuery<UserEntity> usersToMerge(Session session, Long keep, Long remove);
+
+    /** A bulk update: it bypasses the persistence context, so it must run before the delete is flushed. */
+    @HQL("update PurchaseEntity set user = :keep where user = :remove")
+    int movePurchases(Session session, UserEntity keep, UserEntity remove);
+
+    /** The key of one row of a page: a record the selection query instantiates directly. */
+    record PageKey(long id, String username) {
+    }
+}
