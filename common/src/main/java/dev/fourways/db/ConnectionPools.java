@@ -27,6 +27,7 @@ public final class ConnectionPools {
         config.setMaximumPoolSize(Integer.getInteger("fourways.db.poolSize", DEFAULT_SIZE));
         config.setMinimumIdle(1);
         settings.database().driverProperties().forEach(config::addDataSourceProperty);
+        config.setConnectionInitSql(settings.database().connectionInitSql());
         return new HikariDataSource(config);
     }
 }

@@ -15,16 +15,21 @@ import javax.sql.DataSource;
 public enum Database {
 
     /** H2 in memory: the zero-setup default. */
-    H2("h2", "jdbc:h2:mem:fourways;DB_CLOSE_DELAY=-1", "sa", Map.of(),
+    H2("h2", "jdbc:h2:mem:fourways;DB_CLOSE_DELAY=-1", "sa", Map.of(), null,
             "select next value for %s from system_range(1, ?)"),
 
     /**
      * PostgreSQL. {@code reWriteBatchedInserts} lets the driver send a JDBC batch of inserts as
      * multi-row inserts, which is what makes a batch cheap over the network (pgJDBC docs,
-     * "Connection Parameters").
+     * "Connection Parameters"). Each session runs in UTC, as on MariaDB: pgJDBC starts it in the
+     * JVM's zone (no driver property overrides that), and PostgreSQL renders a
+     * {@code timestamptz} as text in the session's zone, which jOOQ's {@code MULTISET} reads
+     * back from JSON: 9999-12-31T23:59:59.999999Z in a zone east of UTC becomes the five-digit year
+     * "10000-01-01T...", which no ISO parser reads. Binary reads ({@code OffsetDateTime}) do not
+     * depend on the session's zone, so nothing else changes.
      */
     POSTGRESQL("postgresql", "jdbc:postgresql://127.0.0.1:5432/test", "postgres",
-            Map.of("reWriteBatchedInserts", "true"),
+            Map.of("reWriteBatchedInserts", "true"), "set time zone 'UTC'",
             "select nextval('%s') from generate_series(1, ?)"),
 
     /**
@@ -45,17 +50,19 @@ public enum Database {
      */
     MARIADB("mariadb", "jdbc:mariadb://127.0.0.1:3306/test", "root",
             Map.of("connectionTimeZone", "UTC", "forceConnectionTimeZoneToSession", "true", "preserveInstants", "true",
-                    "sessionVariables", "group_concat_max_len=67108864"),
+                    "sessionVariables", "group_concat_max_len=67108864"), null,
             "with recursive n(i) as (select 1 union all select i + 1 from n where i < ?) select nextval(%s) from n");
 
     private final String id;
     private final String defaultUrl;
     private final String defaultUser;
     private final Map<String, String> driverProperties;
+    private final String connectionInitSql;
     private final String nextValuesSql;
 
     Database(String id, String defaultUrl, String defaultUser, Map<String, String> driverProperties,
-             String nextValuesSql) {
+             String connectionInitSql, String nextValuesSql) {
+        this.connectionInitSql = connectionInitSql;
         this.id = id;
         this.defaultUrl = defaultUrl;
         this.defaultUser = defaultUser;
@@ -81,6 +88,14 @@ public enum Database {
     /** Driver properties the project chose on purpose for this database (see each constant). */
     public Map<String, String> driverProperties() {
         return driverProperties;
+    }
+
+    /**
+     * SQL the pool runs once on each new connection (HikariCP's {@code connectionInitSql}), or
+     * null when the driver properties say all.
+     */
+    public String connectionInitSql() {
+        return connectionInitSql;
     }
 
     /**

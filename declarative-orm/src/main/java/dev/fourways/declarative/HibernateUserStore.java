@@ -267,8 +267,11 @@ public final class HibernateUserStore implements UserStore {
                 }
                 if (user.getEmail().equals(newEmail)) {
                     // Dirty checking compares values: an unchanged e-mail would write nothing and
-                    // keep the version. The contract says the version moves, so ask for it.
-                    session.lock(user, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
+                    // keep the version. The contract says the version moves, so ask for it now:
+                    // PESSIMISTIC_FORCE_INCREMENT runs "update ... set version=? where id=? and
+                    // version=?" at once, where OPTIMISTIC_FORCE_INCREMENT waits for the commit,
+                    // after the record below has been made with the old version.
+                    session.lock(user, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
                 } else {
                     user.setEmail(newEmail);
                 }
