@@ -151,8 +151,8 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public List<User> listAfter(String afterUsername, int limit) {
-        // Two fixed statements: Jdbi refuses a bound parameter the SQL does not use, and an
-        // "(:after is null or ...)" condition would hide the range from the username index.
+        // Two fixed statements, as in the JDBC reference: Jdbi refuses a bound parameter the SQL
+        // does not use, and "(:after is null or ...)" can keep a planner off the username index.
         if (afterUsername == null) {
             return jdbi.withHandle(h -> h.createQuery(SELECT_USERS + "order by u.username limit :limit")
                     .bind("limit", limit)
