@@ -13,141 +13,100 @@ import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
-import dev.fourways.domain.Validation;
-import dev.fourways.error.SqlErrorTranslator;
 import dev.fourways.error.StaleUserException;
-import dev.fourways.error.StoreException;
 import dev.fourways.error.UserNotFoundException;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.StringJoiner;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.result.RowView;
 import org.jdbi.v3.core.statement.NoTemplateEngine;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
- * The Jdbi style with hand-written row mappers: SQL written out in this class, every column
- * mapped by {@link UserRowMapper}, {@link PurchaseRowMapper} and {@link SpenderSummaryRowMapper},
- * and Jdbi's fluent API ({@link Handle}, {@code Query}, {@code Update}, {@link PreparedBatch})
- * taking away the JDBC ceremony: opening and closing connections, statements and result sets,
- * binding named parameters, transactions, iterating rows.
+ * The Jdbi style with hand-written row mappers: the SQL written out here, the columns mapped by
+ * {@link UserRowMapper}, {@link PurchaseRowMapper} and {@link SpenderSummaryRowMapper}, and Jdbi's
+ * fluent API taking away the JDBC ceremony (closing, named parameters, transactions, the row loop).
  *
- * <p>One {@link Jdbi} per store, over the caller's pool. Each call takes its own handle (one pooled
- * connection) and gives it back before it returns: {@link Jdbi#withHandle} for a single statement,
- * which runs in autocommit and so is its own transaction; {@link Jdbi#inTransaction} for
- * several. Only {@link #streamAll()} keeps its handle, until the stream is closed. Thread-safe:
- * the store's only mutable state is the id blocks ({@link PooledIds}, synchronised) and the closed
- * flag.
- *
- * <p>Every failure Jdbi raises ({@link JdbiException}: {@code UnableToExecuteStatementException},
- * {@code UnableToObtainConnectionException}, {@code TransactionException}, ...) is unwrapped to the
- * {@link SQLException} it carries and translated by {@link SqlErrorTranslator}, so this store raises
- * the same exceptions as every other style.
+ * <p>Each call takes a handle (one pooled connection) and gives it back before it returns:
+ * {@link Jdbi#withHandle} for one statement, in autocommit, {@link Jdbi#inTransaction} for several
+ * (committed when the callback returns, rolled back when it throws); only {@link #streamAll()}
+ * keeps its handle until the stream is closed. That is {@code UserStore}'s transaction policy.
+ * {@code GuardedUserStore} validates the arguments and translates Jdbi's exceptions, so nothing
+ * here checks or catches. Thread-safe: the only mutable state is the id blocks ({@link PooledIds}).
  */
 public final class JdbiUserStore implements UserStore {
 
-    private static final String USER_COLUMNS = "u.id, u.username, u.email, u.display_name, u.created_at, u.version";
-    private static final String PURCHASE_COLUMNS = "p.id as p_id, p.user_id as p_user_id, p.amount as p_amount, "
-            + "p.status as p_status, p.placed_at as p_placed_at";
-    private static final String SELECT_USERS = "select " + USER_COLUMNS + " from users u";
-    private static final String USER_BY_ID = SELECT_USERS + " where u.id = :id";
-    private static final String INSERT_USER = "insert into users (id, username, email, display_name, created_at, version)"
-            + " values (:id, :username, :email, :displayName, :createdAt, 0)";
+    /** The columns {@link UserRowMapper} reads by label; ends with a new line for what follows. */
+    private static final String SELECT_USERS = """
+            select u.id, u.username, u.email, u.display_name, u.created_at, u.version
+            from users u
+            """;
+
+    private static final String INSERT_USER = """
+            insert into users (id, username, email, display_name, created_at, version)
+            values (:id, :username, :email, :displayName, :createdAt, 0)""";
 
     /** Rows fetched per round trip by {@link #streamAll()}, as in the JDBC reference. */
     static final int STREAM_FETCH_SIZE = 500;
 
-    // Stateless mappers and reducer: one instance each, shared by every call and thread. Passed to
-    // map(...) explicitly rather than registered by type, so a reader sees which mapper runs and
-    // Jdbi does no mapper lookup per query.
+    // Stateless mappers, one instance each for every call and thread. Passed to map(...) rather
+    // than registered by type, so a reader sees which mapper runs and Jdbi looks none up.
     private static final UserRowMapper USERS = new UserRowMapper();
     private static final PurchaseRowMapper PURCHASES = new PurchaseRowMapper("p_");
     private static final SpenderSummaryRowMapper SPENDERS = new SpenderSummaryRowMapper();
-    private static final UserWithPurchasesReducer USERS_WITH_PURCHASES = new UserWithPurchasesReducer(USERS, PURCHASES);
 
     private final Jdbi jdbi;
     private final Database database;
     private final PooledIds userIds = new PooledIds();
     private final PooledIds purchaseIds = new PooledIds();
-    private volatile boolean closed;
 
-    /**
-     * @param dataSource a pool on a migrated database; never closed by this store
-     * @throws IllegalStateException when the database cannot be reached or is not one of the three
-     */
+    /** @param dataSource a pool on a migrated database; never closed by this store */
     public JdbiUserStore(DataSource dataSource) {
-        Validation.require("dataSource", dataSource);
         this.database = Database.of(dataSource);
         this.jdbi = Jdbi.create(dataSource);
-        // Every SQL string here is complete as written: the dynamic search is assembled from
-        // fixed fragments in Java, never from <attribute> templates. NoTemplateEngine passes SQL
-        // through verbatim, skipping the default DefinedAttributeTemplateEngine's template cache
-        // lookup per statement and any chance of it reading SQL text as a template.
+        // No statement uses <attribute> templates, so the SQL goes through verbatim, without the
+        // default engine's lookup per statement: the one setting that measurably helped (README).
         // https://jdbi.org/apidocs/org/jdbi/v3/core/statement/NoTemplateEngine.html
         jdbi.setTemplateEngine(new NoTemplateEngine());
     }
 
     @Override
     public User create(NewUser user) {
-        Validation.require("user", user);
-        ensureOpen();
-        // One INSERT on a handle in autocommit, its own transaction (no commit round trip); the id
-        // comes from the store's block of reserved ids, with a sequence call first only when the
-        // block is used up (sequence values are not transactional anyway).
-        return withHandle("create", h -> {
+        // One Update (INSERT) on an autocommit handle. The id comes from the store's block of
+        // reserved ids; a sequence call goes first only when the block is used up.
+        // https://jdbi.org/apidocs/org/jdbi/v3/core/statement/Update.html
+        return jdbi.withHandle(h -> {
             long id = userIds.take(1, n -> nextValues(h, "users_seq", n))[0];
-            h.createUpdate(INSERT_USER)
-                    .bind("id", id)
-                    .bind("username", user.username())
-                    .bind("email", user.email())
-                    .bind("displayName", user.displayName())
-                    .bind("createdAt", utc(user.createdAt()))
-                    .execute();
+            bindUser(h.createUpdate(INSERT_USER), id, user).execute();
             return user.toUser(id);
         });
     }
 
     @Override
     public List<User> createAll(List<NewUser> users) {
-        Validation.requireEach("users", users);
-        ensureOpen();
-        if (users.isEmpty()) {
-            return List.of();
-        }
-        return inTransaction("createAll", h -> {
-            // Ids first, one round trip per 50 users at most: MariaDB's driver returns no generated
-            // keys for a sequence default, so the batch inserts ids it already knows.
+        return jdbi.inTransaction(h -> {
+            // Ids first (one round trip per 50 users at most): MariaDB's driver returns no
+            // generated keys for a sequence default, so the batch inserts ids it already knows.
             long[] ids = userIds.take(users.size(), n -> nextValues(h, "users_seq", n));
             PreparedBatch batch = h.prepareBatch(INSERT_USER);
             List<User> created = new ArrayList<>(users.size());
             for (int i = 0; i < users.size(); i++) {
-                NewUser u = users.get(i);
-                batch.bind("id", ids[i])
-                        .bind("username", u.username())
-                        .bind("email", u.email())
-                        .bind("displayName", u.displayName())
-                        .bind("createdAt", utc(u.createdAt()))
-                        .add();
-                created.add(u.toUser(ids[i]));
+                bindUser(batch, ids[i], users.get(i)).add();
+                created.add(users.get(i).toUser(ids[i]));
             }
-            // One JDBC batch, sent with one executeBatch():
+            // One JDBC batch, one executeBatch():
             // https://jdbi.org/apidocs/org/jdbi/v3/core/statement/PreparedBatch.html
             batch.execute();
             return created;
@@ -156,35 +115,32 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public Optional<User> findById(long id) {
-        ensureOpen();
-        return withHandle("findById", h -> findById(h, id));
+        return jdbi.withHandle(h -> findUser(h, id));
     }
 
     @Override
     public Optional<User> findByUsername(String username) {
-        String name = Validation.username("username", username);
-        ensureOpen();
-        return withHandle("findByUsername", h -> h.createQuery(SELECT_USERS + " where u.username = :username")
-                .bind("username", name)
+        return jdbi.withHandle(h -> h.createQuery(SELECT_USERS + "where u.username = :username")
+                .bind("username", username)
                 .map(USERS)
                 .findOne());
     }
 
     @Override
     public long count() {
-        ensureOpen();
-        return withHandle("count", JdbiUserStore::countUsers);
+        return jdbi.withHandle(JdbiUserStore::countUsers);
     }
 
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
-        Validation.pageNumber("pageNumber", pageNumber);
-        Validation.pageSize("pageSize", pageSize);
-        ensureOpen();
-        // One transaction, so the total and the page are read from the same state.
-        return inTransaction("page", h -> {
+        // Both SELECTs on one connection in one transaction, as the policy says. That is not one
+        // snapshot: under READ COMMITTED (PostgreSQL's and H2's default) each statement sees what
+        // was committed when it started, so a concurrent insert can fall between the two.
+        return jdbi.inTransaction(h -> {
             long total = countUsers(h);
-            List<User> items = h.createQuery(SELECT_USERS + " order by u.username limit :limit offset :offset")
+            List<User> items = h.createQuery(SELECT_USERS + """
+                            order by u.username
+                            limit :limit offset :offset""")
                     .bind("limit", pageSize)
                     .bind("offset", Page.offset(pageNumber, pageSize))
                     .map(USERS)
@@ -195,18 +151,19 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public List<User> listAfter(String afterUsername, int limit) {
-        Validation.pageSize("limit", limit);
-        ensureOpen();
+        // Two fixed statements, as in the JDBC reference: Jdbi refuses a bound parameter the SQL
+        // does not use, and "(:after is null or ...)" can keep a planner off the username index.
         if (afterUsername == null) {
-            return withHandle("listAfter", h -> h.createQuery(SELECT_USERS + " order by u.username limit :limit")
+            return jdbi.withHandle(h -> h.createQuery(SELECT_USERS + "order by u.username limit :limit")
                     .bind("limit", limit)
                     .map(USERS)
                     .list());
         }
-        String after = afterUsername.toLowerCase(Locale.ROOT);
-        return withHandle("listAfter", h -> h.createQuery(SELECT_USERS
-                        + " where u.username > :after order by u.username limit :limit")
-                .bind("after", after)
+        return jdbi.withHandle(h -> h.createQuery(SELECT_USERS + """
+                        where u.username > :after
+                        order by u.username
+                        limit :limit""")
+                .bind("after", afterUsername)
                 .bind("limit", limit)
                 .map(USERS)
                 .list());
@@ -214,13 +171,10 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public List<User> search(UserQuery query) {
-        Validation.require("query", query);
-        ensureOpen();
-        // Fixed SQL fragments, chosen in Java by which criteria are present, each with a named
-        // parameter; the values are bound together with bindMap. Jdbi's default template engine
-        // has no conditionals (those need the StringTemplate 4 or FreeMarker plug-in), and plain
-        // Java keeps every fragment a constant a reader can see.
-        StringJoiner where = new StringJoiner(" and ", " where ", "").setEmptyValue("");
+        // Fixed fragments picked in Java, each with its named parameter, bound together by
+        // bindMap: Jdbi's default template engine has no conditionals (StringTemplate 4 and
+        // FreeMarker plug-ins do), and plain Java keeps every fragment in sight.
+        StringJoiner where = new StringJoiner("\nand ", "where ", "\n").setEmptyValue("");
         Map<String, Object> values = new LinkedHashMap<>();
         query.usernameContainsOpt().ifPresent(s -> {
             where.add("u.username like :usernamePattern escape '!'");
@@ -243,60 +197,53 @@ public final class JdbiUserStore implements UserStore {
             values.put("minPurchases", n);
         });
         String orderBy = switch (query.sort()) {
-            case USERNAME_ASC -> " order by u.username, u.id";
-            case CREATED_DESC -> " order by u.created_at desc, u.id desc";
+            case USERNAME_ASC -> "order by u.username, u.id";
+            case CREATED_DESC -> "order by u.created_at desc, u.id desc";
         };
         values.put("limit", query.limit());
-        String sql = SELECT_USERS + where + orderBy + " limit :limit";
-        return withHandle("search", h -> h.createQuery(sql).bindMap(values).map(USERS).list());
+        String sql = SELECT_USERS + where + orderBy + "\nlimit :limit";
+        return jdbi.withHandle(h -> h.createQuery(sql).bindMap(values).map(USERS).list());
     }
 
     @Override
     public Stream<User> streamAll() {
-        ensureOpen();
-        // withHandle would close the handle as soon as it returned, before the caller reads a
-        // row. So the handle is opened here and closed by the stream: Jdbi closes its statement
-        // and result set when the stream closes, and the onClose added after it ends the
-        // transaction and gives the connection back. PostgreSQL honours the fetch size only
-        // inside a transaction (otherwise it reads every row at once); H2 and MariaDB ignore it.
-        Handle handle = null;
+        // Not jdbi.withHandle(h -> ....stream()): that closes the handle before the caller reads
+        // a row. The stream ends the handle instead: Jdbi's onClose closes the statement and
+        // result set, then ours rolls back (it only read) and gives the connection back.
+        // PostgreSQL honours the fetch size only inside a transaction; H2 and MariaDB ignore it.
+        // https://jdbi.org/apidocs/org/jdbi/v3/core/result/ResultIterable.html#stream()
+        Handle handle = jdbi.open();
         try {
-            handle = jdbi.open();
             handle.begin();
-            Stream<User> rows = handle.createQuery(SELECT_USERS + " order by u.id")
+            return handle.createQuery(SELECT_USERS + "order by u.id")
                     .setFetchSize(STREAM_FETCH_SIZE)
                     .map(USERS)
-                    .stream();
-            Handle held = handle;
-            return translating("streamAll", rows).onClose(() -> release("streamAll", held));
-        } catch (JdbiException e) {
-            StoreException failure = translate("streamAll", e);
-            if (handle != null) {
-                try {
-                    release("streamAll", handle);
-                } catch (RuntimeException alsoFailed) {
-                    failure.addSuppressed(alsoFailed);
-                }
+                    .stream()
+                    .onClose(() -> endReading(handle));
+        } catch (RuntimeException e) {
+            try {
+                endReading(handle);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
             }
-            throw failure;
+            throw e;
         }
     }
 
     @Override
     public User changeEmail(long id, long expectedVersion, String newEmail) {
-        String email = Validation.email("newEmail", newEmail);
-        ensureOpen();
-        return inTransaction("changeEmail", h -> {
-            // The optimistic lock is the WHERE clause; Update.execute() returns the rows it
-            // changed, 0 when the version moved on or the user is gone.
-            int updated = h.createUpdate("update users set email = :email, version = version + 1"
-                            + " where id = :id and version = :expectedVersion")
-                    .bind("email", email)
+        return jdbi.inTransaction(h -> {
+            // The optimistic lock is the WHERE clause: execute() returns the rows changed, 0 when
+            // the version moved on or the user is gone.
+            int updated = h.createUpdate("""
+                            update users set email = :email, version = version + 1
+                            where id = :id and version = :expectedVersion""")
+                    .bind("email", newEmail)
                     .bind("id", id)
                     .bind("expectedVersion", expectedVersion)
                     .execute();
-            // Read back either way: the changed user, or which failure it was (2 statements).
-            Optional<User> user = findById(h, id);
+            // Read back either way (2 statements): the changed user, or which failure it was.
+            Optional<User> user = findUser(h, id);
             if (updated == 0) {
                 throw user.isPresent() ? new StaleUserException(id, expectedVersion, null) : UserNotFoundException.forId(id);
             }
@@ -306,93 +253,85 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public boolean delete(long id) {
-        ensureOpen();
-        // One statement: the purchases go by the foreign key's ON DELETE CASCADE, never loaded.
-        return withHandle("delete", h -> h.createUpdate("delete from users where id = :id")
-                .bind("id", id)
-                .execute() > 0);
+        // The purchases go by the foreign key's ON DELETE CASCADE, never loaded.
+        return jdbi.withHandle(h -> h.createUpdate("delete from users where id = :id").bind("id", id).execute() > 0);
     }
 
     @Override
     public Purchase addPurchase(long userId, NewPurchase purchase) {
-        Validation.require("purchase", purchase);
-        ensureOpen();
-        try {
-            return withHandle("addPurchase", h -> {
-                long id = purchaseIds.take(1, n -> nextValues(h, "purchases_seq", n))[0];
-                h.createUpdate("insert into purchases (id, user_id, amount, status, placed_at)"
-                                + " values (:id, :userId, :amount, :status, :placedAt)")
-                        .bind("id", id)
-                        .bind("userId", userId)
-                        .bind("amount", purchase.amount())
-                        .bind("status", purchase.status().name())
-                        .bind("placedAt", utc(purchase.placedAt()))
-                        .execute();
-                return purchase.toPurchase(id, userId);
-            });
-        } catch (UserNotFoundException e) {
-            // The foreign key refused the row: say which user.
-            throw new UserNotFoundException("no user with id " + userId, e.getCause());
-        }
+        // A missing user is the foreign key's refusal, which the guard reports with the id.
+        return jdbi.withHandle(h -> {
+            long id = purchaseIds.take(1, n -> nextValues(h, "purchases_seq", n))[0];
+            h.createUpdate("""
+                            insert into purchases (id, user_id, amount, status, placed_at)
+                            values (:id, :userId, :amount, :status, :placedAt)""")
+                    .bind("id", id)
+                    .bind("userId", userId)
+                    .bind("amount", purchase.amount())
+                    .bind("status", purchase.status().name())
+                    .bind("placedAt", utc(purchase.placedAt()))
+                    .execute();
+            return purchase.toPurchase(id, userId);
+        });
     }
 
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
-        ensureOpen();
-        // One statement: the user joined to its purchases, folded by the row reducer.
-        return withHandle("findWithPurchases", h -> h.createQuery("select " + USER_COLUMNS + ", " + PURCHASE_COLUMNS
-                        + " from users u left join purchases p on p.user_id = u.id"
-                        + " where u.id = :id order by p.placed_at, p.id")
-                .bind("id", userId)
-                .reduceRows(USERS_WITH_PURCHASES)
+        // One statement, whatever the number of purchases: the user joined to them, then folded.
+        return jdbi.withHandle(h -> withPurchases(h.createQuery("""
+                        select u.id, u.username, u.email, u.display_name, u.created_at, u.version,
+                               p.id as p_id, p.user_id as p_user_id, p.amount as p_amount,
+                               p.status as p_status, p.placed_at as p_placed_at
+                        from users u
+                        left join purchases p on p.user_id = u.id
+                        where u.id = :id
+                        order by p.placed_at, p.id""")
+                .bind("id", userId))
                 .findFirst());
     }
 
     @Override
     public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
-        Validation.pageNumber("pageNumber", pageNumber);
-        Validation.pageSize("pageSize", pageSize);
-        ensureOpen();
-        // One statement, a deferred join as in the JDBC reference: the derived table picks the
-        // page's ids from the username index alone (so the limit counts users, not joined rows),
-        // then only those users are read whole and joined to their purchases. With "select * ...
-        // limit offset" in the derived table MariaDB sorted every whole row (see the README).
-        return withHandle("pageWithPurchases", h -> h.createQuery("select " + USER_COLUMNS + ", " + PURCHASE_COLUMNS
-                        + " from (select id from users order by username limit :limit offset :offset) k"
-                        + " join users u on u.id = k.id"
-                        + " left join purchases p on p.user_id = u.id"
-                        + " order by u.username, p.placed_at, p.id")
+        // One statement, the JDBC reference's deferred join: the derived table picks the page's
+        // ids from the username index alone (so the limit counts users, not joined rows), then
+        // only those users are read whole and joined to their purchases. With "select * ... limit
+        // offset" in the derived table MariaDB sorted every whole row (see README).
+        return jdbi.withHandle(h -> withPurchases(h.createQuery("""
+                        select u.id, u.username, u.email, u.display_name, u.created_at, u.version,
+                               p.id as p_id, p.user_id as p_user_id, p.amount as p_amount,
+                               p.status as p_status, p.placed_at as p_placed_at
+                        from (select id from users order by username limit :limit offset :offset) k
+                        join users u on u.id = k.id
+                        left join purchases p on p.user_id = u.id
+                        order by u.username, p.placed_at, p.id""")
                 .bind("limit", pageSize)
-                .bind("offset", Page.offset(pageNumber, pageSize))
-                .reduceRows(USERS_WITH_PURCHASES)
+                .bind("offset", Page.offset(pageNumber, pageSize)))
                 .toList());
     }
 
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
-        Instant before = Validation.instant("cutoff", cutoff);
-        ensureOpen();
-        return withHandle("cancelPurchasesPlacedBefore", h -> h.createUpdate("update purchases set status = :cancelled"
-                        + " where status in (:new, :paid) and placed_at < :cutoff")
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update purchases set status = :cancelled
+                        where status in (:new, :paid) and placed_at < :cutoff""")
                 .bind("cancelled", PurchaseStatus.CANCELLED.name())
                 .bind("new", PurchaseStatus.NEW.name())
                 .bind("paid", PurchaseStatus.PAID.name())
-                .bind("cutoff", utc(before))
+                .bind("cutoff", utc(cutoff))
                 .execute());
     }
 
     @Override
     public List<SpenderSummary> topSpenders(Instant since, int limit) {
-        Instant from = Validation.instant("since", since);
-        Validation.pageSize("limit", limit);
-        ensureOpen();
-        return withHandle("topSpenders", h -> h.createQuery(
-                        "select u.id, u.username, count(*) as purchase_count, sum(p.amount) as total"
-                                + " from purchases p join users u on u.id = p.user_id"
-                                + " where p.placed_at >= :since and p.status <> :cancelled"
-                                + " group by u.id, u.username"
-                                + " order by total desc, u.username limit :limit")
-                .bind("since", utc(from))
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select u.id, u.username, count(*) as purchase_count, sum(p.amount) as total
+                        from purchases p
+                        join users u on u.id = p.user_id
+                        where p.placed_at >= :since and p.status <> :cancelled
+                        group by u.id, u.username
+                        order by total desc, u.username
+                        limit :limit""")
+                .bind("since", utc(since))
                 .bind("cancelled", PurchaseStatus.CANCELLED.name())
                 .bind("limit", limit)
                 .map(SPENDERS)
@@ -401,10 +340,9 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public User mergeUsers(long keepId, long removeId) {
-        Validation.distinct("removeId", keepId, removeId);
-        ensureOpen();
-        return inTransaction("mergeUsers", h -> {
-            // 1. Both users must exist; lock them (in id order, so two merges cannot deadlock).
+        // Any exception out of the callback, ours included, makes inTransaction roll all of it back.
+        return jdbi.inTransaction(h -> {
+            // 1. Both users must exist; lock them in id order, so two merges cannot deadlock.
             List<Long> present = h.createQuery("select id from users where id in (:keepId, :removeId) order by id for update")
                     .bind("keepId", keepId)
                     .bind("removeId", removeId)
@@ -415,8 +353,7 @@ public final class JdbiUserStore implements UserStore {
                     throw UserNotFoundException.forId(id);
                 }
             }
-            // 2-4. Move the purchases in one statement, delete, bump the version. Any failure
-            // propagates out of inTransaction, which rolls all of it back.
+            // 2-4. Move the purchases in one statement, delete, bump the version.
             h.createUpdate("update purchases set user_id = :keepId where user_id = :removeId")
                     .bind("keepId", keepId)
                     .bind("removeId", removeId)
@@ -424,54 +361,57 @@ public final class JdbiUserStore implements UserStore {
             h.createUpdate("delete from users where id = :id").bind("id", removeId).execute();
             h.createUpdate("update users set version = version + 1 where id = :id").bind("id", keepId).execute();
             // 5. The kept user as it is now.
-            return findById(h, keepId).orElseThrow();
+            return findUser(h, keepId).orElseThrow();
         });
     }
 
-    /** Marks the store closed. The {@link Jdbi} holds no connection of its own; the pool stays open. */
+    /** Nothing to release: a {@link Jdbi} holds configuration, no connection, and the pool is the caller's. */
     @Override
     public void close() {
-        closed = true;
     }
 
-    // ---- plumbing: handles, transactions, exceptions ----
+    // ---- helpers ----
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this JdbiUserStore is closed");
-        }
+    /** The INSERT_USER parameters, for one {@code Update} or one row of a {@link PreparedBatch}. */
+    private static <S extends SqlStatement<S>> S bindUser(S statement, long id, NewUser user) {
+        return statement.bind("id", id)
+                .bind("username", user.username())
+                .bind("email", user.email())
+                .bind("displayName", user.displayName())
+                .bind("createdAt", utc(user.createdAt()));
     }
 
-    /**
-     * A handle for one statement, in autocommit, closed when the callback returns.
-     * https://jdbi.org/apidocs/org/jdbi/v3/core/Jdbi.html#withHandle(org.jdbi.v3.core.HandleCallback)
-     */
-    private <T> T withHandle(String operation, HandleCallback<T, RuntimeException> work) {
-        try {
-            return jdbi.withHandle(work);
-        } catch (JdbiException e) {
-            throw translate(operation, e);
-        }
-    }
-
-    /**
-     * A handle in a transaction: committed when the callback returns, rolled back when it throws
-     * (our own exceptions too), closed either way. https://jdbi.org/apidocs/org/jdbi/v3/core/Jdbi.html#inTransaction(org.jdbi.v3.core.HandleCallback)
-     */
-    private <T> T inTransaction(String operation, HandleCallback<T, RuntimeException> work) {
-        try {
-            return jdbi.inTransaction(work);
-        } catch (JdbiException e) {
-            throw translate(operation, e);
-        }
-    }
-
-    private static Optional<User> findById(Handle h, long id) {
-        return h.createQuery(USER_BY_ID).bind("id", id).map(USERS).findOne();
+    private static Optional<User> findUser(Handle h, long id) {
+        return h.createQuery(SELECT_USERS + "where u.id = :id").bind("id", id).map(USERS).findOne();
     }
 
     private static long countUsers(Handle h) {
         return h.createQuery("select count(*) from users").mapTo(long.class).one();
+    }
+
+    /**
+     * Folds {@code users left join purchases} (a row per purchase, or one with null purchase
+     * columns) into a {@link UserWithPurchases} per user, in the guide's {@code reduceRows} shape.
+     * Its container is a {@code LinkedHashMap} ({@code LinkedHashMapRowReducer}), so users come out
+     * in the SQL's order, as {@code pageWithPurchases} needs. {@code getRow(USERS)} runs our mapper
+     * with no lookup, once per user: the per-row work of the hand-written reducer it replaced.
+     * https://jdbi.org/apidocs/org/jdbi/v3/core/result/LinkedHashMapRowReducer.html
+     */
+    private static Stream<UserWithPurchases> withPurchases(Query query) {
+        return query.reduceRows((Map<Long, Folding> users, RowView row) -> {
+            Folding user = users.computeIfAbsent(row.getColumn("id", Long.class),
+                    id -> new Folding(row.getRow(USERS), new ArrayList<>()));
+            if (row.getColumn("p_id", Long.class) != null) {
+                user.purchases().add(row.getRow(PURCHASES));
+            }
+        }).map(Folding::done);
+    }
+
+    /** A user being folded: {@link UserWithPurchases} copies its list, so purchases gather here first. */
+    private record Folding(User user, List<Purchase> purchases) {
+        UserWithPurchases done() {
+            return new UserWithPurchases(user, purchases);
+        }
     }
 
     /** {@code count} values of a sequence in one round trip (the SQL differs per database). */
@@ -486,56 +426,18 @@ public final class JdbiUserStore implements UserStore {
     }
 
     /**
-     * An {@code Instant} as an {@code OffsetDateTime} at UTC, which Jdbi's built-in java.time
-     * support binds with {@code setObject(i, value, Types.TIMESTAMP_WITH_TIMEZONE)} (JDBC 4.2).
-     * Jdbi's built-in {@code Instant} argument binds a {@code java.sql.Timestamp} instead, which
-     * the drivers turn into wall-clock time in the JVM's default zone. Measured with
-     * {@code -Duser.timezone=Pacific/Chatham}: an {@code Instant} in the hour the clocks go back
-     * came back an hour off on H2 and MariaDB, and one before 1582 came back days off on
-     * PostgreSQL and MariaDB ({@code Timestamp} uses the Julian calendar there). As
-     * {@code OffsetDateTime} both came back exactly, except the overlap hour on MariaDB, whose
-     * driver also needs {@code preserveInstants=true} to stop converting to the JVM's zone (a
-     * pool setting in {@code common}, see README).
-     * https://jdbi.org/apidocs/org/jdbi/v3/core/argument/package-summary.html
+     * An {@code Instant} as an {@code OffsetDateTime} at UTC, bound with {@code setObject} (JDBC
+     * 4.2). Jdbi's {@code Instant} argument binds a {@code Timestamp}, computed in the JVM's zone:
+     * an hour off in a clocks-back hour, days off before 1582 (README, "Pitfalls").
      */
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
-    /** The contract's exception for a Jdbi failure: the first {@link SQLException} in its causes, translated. */
-    private static StoreException translate(String operation, JdbiException e) {
-        SQLException sql = null;
-        for (Throwable t = e; t != null && sql == null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                sql = s;
-            }
-        }
-        return SqlErrorTranslator.translate(operation, e, sql);
-    }
-
-    /** Ends the read-only transaction of a stream and gives its connection back. */
-    private static void release(String operation, Handle handle) {
+    /** Ends a stream's transaction, which only read, and gives its connection back. */
+    private static void endReading(Handle handle) {
         try (handle) {
             handle.rollback();
-        } catch (JdbiException e) {
-            throw translate(operation, e);
         }
-    }
-
-    /** The same stream, raising the contract's exceptions for failures while rows are fetched. */
-    private static <T> Stream<T> translating(String operation, Stream<T> rows) {
-        Spliterator<T> source = rows.spliterator();
-        Spliterator<T> translated = new Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE,
-                source.characteristics() & ~(Spliterator.SIZED | Spliterator.SUBSIZED)) {
-            @Override
-            public boolean tryAdvance(Consumer<? super T> action) {
-                try {
-                    return source.tryAdvance(action);
-                } catch (JdbiException e) {
-                    throw translate(operation, e);
-                }
-            }
-        };
-        return StreamSupport.stream(translated, false).onClose(rows::close);
     }
 }

@@ -27,7 +27,7 @@ public final class UserRowMapper implements RowMapper<User> {
                 // JDBC 4.2 reads the column as an OffsetDateTime, with the offset the database
                 // stored (for MariaDB's zone-less DATETIME, the driver's connection time zone).
                 // Jdbi's built-in Instant mapper goes through getTimestamp(), computed in the
-                // JVM's default zone: see JdbiUserStore.utc for what that gets wrong.
+                // JVM's default zone: see JdbiUserStore.utc and the README's pitfalls.
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getLong("version"));
     }
