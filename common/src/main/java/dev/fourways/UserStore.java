@@ -128,6 +128,11 @@ public interface UserStore extends AutoCloseable {
     /**
      * Offset pagination over all users, ordered by username (code point order).
      *
+     * <p>The rows and the total come from one snapshot, also while others write: the count and
+     * the rows run in one transaction at {@link dev.fourways.db.Database#snapshotIsolation()}
+     * (under READ COMMITTED each statement would see its own state, and a page's rows could
+     * disagree with its total).
+     *
      * @param pageNumber from 0; a page past the end is empty
      * @param pageSize   1 to 1000
      * @return the page, with the total number of users
@@ -208,7 +213,9 @@ public interface UserStore extends AutoCloseable {
 
     /**
      * A page of users, in {@link #page} order, each with all their purchases (ordered as in
-     * {@link #findWithPurchases}). Budget: at most 2 statements, whatever the page size.
+     * {@link #findWithPurchases}). Budget: at most 2 statements, whatever the page size. A store
+     * that needs two statements reads them from one snapshot, as {@link #page} does, so that the
+     * answer is one page however others write meanwhile.
      *
      * @param pageNumber from 0; a page past the end is empty
      * @param pageSize   1 to 1000

@@ -91,6 +91,20 @@ public enum Database {
     }
 
     /**
+     * The JDBC isolation level at which every read of one transaction sees one snapshot, without
+     * locking what it reads: {@code REPEATABLE READ} on PostgreSQL (its snapshot isolation) and on
+     * MariaDB (InnoDB's default: "all consistent reads within the same transaction read the
+     * snapshot established by the first read"), {@code SERIALIZABLE} on H2, whose
+     * {@code REPEATABLE READ} still lets rows inserted meanwhile appear. READ COMMITTED, the default
+     * of PostgreSQL and H2, gives each statement its own snapshot.
+     *
+     * @return a {@code java.sql.Connection.TRANSACTION_*} constant
+     */
+    public int snapshotIsolation() {
+        return this == H2 ? Connection.TRANSACTION_SERIALIZABLE : Connection.TRANSACTION_REPEATABLE_READ;
+    }
+
+    /**
      * SQL the pool runs once on each new connection (HikariCP's {@code connectionInitSql}), or
      * null when the driver properties say all.
      */

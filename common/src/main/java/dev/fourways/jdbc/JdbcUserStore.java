@@ -126,7 +126,9 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
-        return inTransaction("page", c -> {
+        // Two reads that must agree: one transaction at the database's snapshot isolation, so the
+        // count and the rows see the same users (READ COMMITTED would give each its own snapshot).
+        return inTransaction("page", database.snapshotIsolation(), c -> {
             long total = countUsers(c);
             List<User> items = queryList(c, "select " + USER_COLUMNS + " from users u order by u.username limit ? offset ?",
                     ps -> {
@@ -409,7 +411,18 @@ public final class JdbcUserStore implements UserStore {
 
     /** One connection, one transaction: committed when the work returns, rolled back on any failure. */
     private <T> T inTransaction(String operation, SqlWork<T> work) {
+        return inTransaction(operation, Connection.TRANSACTION_NONE, work);
+    }
+
+    /**
+     * The same at a chosen isolation level ({@code TRANSACTION_NONE}: the pool's default). The pool
+     * (HikariCP) restores its default when the connection comes back.
+     */
+    private <T> T inTransaction(String operation, int isolation, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
+            if (isolation != Connection.TRANSACTION_NONE) {
+                c.setTransactionIsolation(isolation);
+            }
             c.setAutoCommit(false);
             try {
                 T result = work.apply(c);

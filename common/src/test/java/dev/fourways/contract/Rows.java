@@ -52,6 +52,10 @@ public final class Rows {
         return user(u.username()).orElseThrow().id();
     }
 
+    public void deleteUser(long id) {
+        execute("delete from users where id = ?", id);
+    }
+
     public long insertPurchase(long userId, NewPurchase p) {
         long id = nextValue("purchases_seq");
         execute("insert into purchases (id, user_id, amount, status, placed_at) values (?, ?, ?, ?, ?)",

@@ -1501,6 +1501,55 @@ public abstract class UserStoreContract {
                 pool.shutdownNow();
             }
         }
+
+        /**
+         * A page's total and its rows come from one snapshot (see {@code UserStore.page}), and a
+         * page of users with purchases is one page: while another client inserts and deletes
+         * users that sort before the page and inside it, so that the page's rows and the total
+         * move with every write, each answer must agree with itself.
+         */
+        @Test
+        @Timeout(120)
+        void pagesAgreeWithThemselvesWhileOthersInsertAndDelete() throws Exception {
+            IntStream.range(0, 50).forEach(i -> seedUser("m%02d".formatted(i)));
+            int size = 20;
+            int pageNumber = 2; // offset 40: ten rows, more or fewer as the writer works
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            try {
+                Future<Integer> writes = writer.submit(() -> {
+                    int n = 0;
+                    while (writing.get()) {
+                        // Before the page, and inside its username range (m4... sorts among m40-m49).
+                        String username = (n % 4 < 2 ? "a%06d" : "m4%06d").formatted(n);
+                        n++;
+                        long id = rows.insertUser(newUser(username));
+                        if (n % 2 == 0) {
+                            rows.deleteUser(id);
+                        }
+                    }
+                    return n;
+                });
+                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                int checked = 0;
+                while (System.nanoTime() < until) {
+                    Page<User> page = store.page(pageNumber, size);
+                    long expected = Math.max(0, Math.min(size, page.totalItems() - (long) pageNumber * size));
+                    assertThat(page.items()).as("page %d of %d users (read %d times)", pageNumber, page.totalItems(), checked)
+                            .hasSize((int) expected);
+                    List<UserWithPurchases> withPurchases = store.pageWithPurchases(pageNumber, size);
+                    assertThat(withPurchases).as("a page of users with purchases is at most one page, each user once")
+                            .hasSizeLessThanOrEqualTo(size)
+                            .extracting(u -> u.user().username()).doesNotHaveDuplicates().isSorted();
+                    checked++;
+                }
+                writing.set(false);
+                assertThat(writes.get()).as("the writer must have written meanwhile").isPositive();
+            } finally {
+                writing.set(false);
+                writer.shutdownNow();
+            }
+        }
     }
 
     @Nested
