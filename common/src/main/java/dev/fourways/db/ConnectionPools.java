@@ -28,6 +28,10 @@ public final class ConnectionPools {
         config.setMinimumIdle(1);
         settings.database().driverProperties().forEach(config::addDataSourceProperty);
         config.setConnectionInitSql(settings.database().connectionInitSql());
+        if (settings.database() == Database.POSTGRESQL) {
+            // Names the sessions in pg_stat_activity, so that a test can find (and end) this pool's.
+            config.addDataSourceProperty("ApplicationName", name);
+        }
         return new HikariDataSource(config);
     }
 }

@@ -70,6 +70,24 @@ public final class IsolatedDatabase implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Ends every server session of this database's pool from the server's side, as a server restart,
+     * a failover or an administrator would: H2's {@code ABORT_SESSION}, PostgreSQL's
+     * {@code pg_terminate_backend} (the pool's sessions carry its name as {@code application_name}),
+     * MariaDB's {@code KILL CONNECTION}. The pool does not know until it next uses a connection.
+     *
+     * @return how many sessions were ended
+     */
+    public int killConnections() {
+        return switch (server.database()) {
+            case H2 -> countTrue(isolated, "select abort_session(session_id) from information_schema.sessions"
+                    + " where session_id <> session_id()");
+            case POSTGRESQL -> countTrue(server, "select pg_terminate_backend(pid) from pg_stat_activity"
+                    + " where application_name = '" + name + "' and pid <> pg_backend_pid()");
+            case MARIADB -> killMariaDbSessions();
+        };
+    }
+
     /** Closes the pool and drops the schema or database. */
     @Override
     public void close() {
@@ -117,6 +135,46 @@ public final class IsolatedDatabase implements AutoCloseable {
             }
         }
         return settings.toString();
+    }
+
+    // As above, the name is generated here, never caller input; the ids come from the server.
+    private int killMariaDbSessions() {
+        try (Connection c = connect(server); Statement s = c.createStatement()) {
+            java.util.List<Long> ids = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = s.executeQuery("select id from information_schema.processlist"
+                    + " where db = '" + name + "' and id <> connection_id()")) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            for (long id : ids) {
+                s.execute("kill connection " + id);
+            }
+            return ids.size();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot end the sessions of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int countTrue(DatabaseSettings settings, String sql) {
+        try (Connection c = connect(settings); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            int ended = 0;
+            while (rs.next()) {
+                ended += rs.getBoolean(1) ? 1 : 0;
+            }
+            return ended;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run '" + sql + "' on " + settings.url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(DatabaseSettings settings) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", settings.user());
+        properties.setProperty("password", settings.password());
+        properties.putAll(settings.database().driverProperties());
+        return DriverManager.getConnection(settings.url(), properties);
     }
 
     private static void execute(DatabaseSettings server, String ddl) {

@@ -1413,6 +1413,76 @@ public abstract class UserStoreContract {
         }
     }
 
+    @Nested
+    class LostConnections {
+
+        /**
+         * The server ends the pool's sessions (a restart, a failover) right after they were used,
+         * so the pool hands them out unchecked (HikariCP checks a connection only when it has been
+         * idle for 500 ms). Every operation then either succeeds or fails with a plain
+         * {@code StoreException}: a lost connection is never reported as a domain answer (a missing
+         * user, a duplicate, a stale version) nor as the library's own exception.
+         */
+        @Test
+        void noOperationReportsALostConnectionAsADomainAnswer() {
+            Transactions transactions = new Transactions();
+            HikariDataSource pool = database.dataSource();
+            List<String> failed = new ArrayList<>();
+            for (Transactions.Call probe : transactions.successes(0, 0)) {
+                long[] ids = transactions.seed();
+                Transactions.Call call = transactions.successes(ids[0], ids[1]).stream()
+                        .filter(x -> x.operation().equals(probe.operation())).findFirst().orElseThrow();
+                store.count();
+                assertThat(database.killConnections()).as("sessions the server ended").isPositive();
+
+                Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> call.call().accept(store));
+
+                pool.getHikariPoolMXBean().softEvictConnections();
+                if (failure != null) {
+                    assertThat(failure).as("%s on a connection the server ended", call.operation())
+                            .isExactlyInstanceOf(StoreException.class);
+                    failed.add(call.operation());
+                }
+            }
+            assertThat(failed).as("operations that met the ended session (the others got a new connection)")
+                    .hasSizeGreaterThan(transactions.successes(0, 0).size() / 2);
+        }
+
+        /**
+         * A stream whose session the server ends half-way either delivers every row or fails with a
+         * plain {@code StoreException}, never a silent short read; closing it returns its connection.
+         */
+        @Test
+        void aStreamThatLosesItsSessionHalfWayFailsWithAStoreException() {
+            int count = 1_200; // more than one fetch of 500 rows, so reading on needs the server
+            store.createAll(IntStream.range(0, count).mapToObj(i -> newUser("s%04d".formatted(i))).toList());
+            HikariDataSource pool = database.dataSource();
+            Stream<User> users = store.streamAll();
+            java.util.Iterator<User> rowsRead = users.iterator();
+            rowsRead.next();
+            database.killConnections();
+
+            int[] read = {1};
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                while (rowsRead.hasNext()) {
+                    rowsRead.next();
+                    read[0]++;
+                }
+            });
+            Throwable onClose = org.assertj.core.api.Assertions.catchThrowable(users::close);
+
+            pool.getHikariPoolMXBean().softEvictConnections();
+            if (failure == null) {
+                assertThat(read[0]).as("a stream that did not fail must have delivered every row").isEqualTo(count);
+            } else {
+                assertThat(failure).isExactlyInstanceOf(StoreException.class);
+            }
+            if (onClose != null) {
+                assertThat(onClose).as("closing a stream whose session ended").isExactlyInstanceOf(StoreException.class);
+            }
+        }
+    }
+
     /** Formats an instant as {@link Rows#usersCreatedAtUtc} reads it. */
     private static final java.time.format.DateTimeFormatter UTC_TEXT =
             java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
