@@ -17,8 +17,8 @@ import dev.fourways.error.UserNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -44,11 +44,12 @@ import org.apache.ibatis.session.TransactionIsolationLevel;
  *   <li>{@code openSession()} (or {@code openSession(ExecutorType.BATCH)} for {@code createAll},
  *       {@code openSession(TransactionIsolationLevel)} at the database's snapshot isolation for
  *       {@code page}, see {@link #page}), one transaction, for {@code createAll}, {@code page},
- *       {@code changeEmail} and {@code mergeUsers}: the method calls {@code commit()} at its end; a failure leaves by the
- *       try-with-resources, whose {@code close()} rolls back a session that wrote. MyBatis skips
- *       the JDBC commit or rollback of a session in which only selects ran ("Transaction Control
- *       Methods" on the Java API page), so {@code page} commits with {@code commit(true)} and
- *       {@code mergeUsers} rolls back with {@code rollback(true)} when a user is missing.</li>
+ *       {@code changeEmail} and {@code mergeUsers}: the method calls {@code commit()} at its end;
+ *       a failure leaves by the try-with-resources, whose {@code close()} rolls back a session
+ *       that wrote. MyBatis skips the JDBC commit or rollback of a session in which only selects
+ *       ran ("Transaction Control Methods" on the Java API page), so {@code page} commits with
+ *       {@code commit(true)} and {@code mergeUsers} rolls back with {@code rollback(true)} when a
+ *       user is missing.</li>
  *   <li>{@code streamAll}: a session held by the stream until it is closed.</li>
  * </ul>
  * A session is not thread-safe and never outlives its call (but under {@code streamAll}'s
