@@ -1,6 +1,7 @@
 package dev.fourways.mapperxml;
 
 import dev.fourways.UserStore;
+import dev.fourways.db.Database;
 import dev.fourways.db.PooledIds;
 import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -26,6 +28,7 @@ import org.apache.ibatis.cursor.Cursor;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.TransactionIsolationLevel;
 
 /**
  * The MyBatis XML-mapper store. The SQL and the result maps live in {@code UserMapper.xml} and
@@ -38,13 +41,15 @@ import org.apache.ibatis.session.SqlSessionFactory;
  *   <li>{@code openSession(true)}, auto-commit, for every one-statement operation, writes included:
  *       the statement is its own transaction and MyBatis calls neither {@code commit()} nor
  *       {@code rollback()} on the connection.</li>
- *   <li>{@code openSession()} (or {@code openSession(ExecutorType.BATCH)} for {@code createAll}),
- *       one transaction, for {@code createAll}, {@code page}, {@code changeEmail} and
- *       {@code mergeUsers}: the method calls {@code commit()} at its end; a failure leaves by the
- *       try-with-resources, whose {@code close()} rolls back a session that wrote. MyBatis skips
- *       the JDBC commit or rollback of a session in which only selects ran ("Transaction Control
- *       Methods" on the Java API page), so {@code page} commits with {@code commit(true)} and
- *       {@code mergeUsers} rolls back with {@code rollback(true)} when a user is missing.</li>
+ *   <li>{@code openSession()} (or {@code openSession(ExecutorType.BATCH)} for {@code createAll},
+ *       {@code openSession(TransactionIsolationLevel)} at the database's snapshot isolation for
+ *       {@code page}, see {@link #page}), one transaction, for {@code createAll}, {@code page},
+ *       {@code changeEmail} and {@code mergeUsers}: the method calls {@code commit()} at its end;
+ *       a failure leaves by the try-with-resources, whose {@code close()} rolls back a session
+ *       that wrote. MyBatis skips the JDBC commit or rollback of a session in which only selects
+ *       ran ("Transaction Control Methods" on the Java API page), so {@code page} commits with
+ *       {@code commit(true)} and {@code mergeUsers} rolls back with {@code rollback(true)} when a
+ *       user is missing.</li>
  *   <li>{@code streamAll}: a session held by the stream until it is closed.</li>
  * </ul>
  * A session is not thread-safe and never outlives its call (but under {@code streamAll}'s
@@ -60,6 +65,8 @@ public final class MyBatisUserStore implements UserStore {
     private static final List<PurchaseStatus> CANCELLABLE = List.of(PurchaseStatus.NEW, PurchaseStatus.PAID);
 
     private final SqlSessionFactory sqlSessionFactory;
+    /** {@link Database#snapshotIsolation()} as MyBatis's enum: the level {@link #page} opens its session at. */
+    private final TransactionIsolationLevel snapshotIsolation;
     private final PooledIds userIds = new PooledIds();
     private final PooledIds purchaseIds = new PooledIds();
 
@@ -71,6 +78,18 @@ public final class MyBatisUserStore implements UserStore {
      */
     public MyBatisUserStore(DataSource dataSource) {
         this.sqlSessionFactory = SqlSessionFactories.build(dataSource);
+        this.snapshotIsolation = isolationLevel(Database.of(dataSource).snapshotIsolation());
+    }
+
+    /**
+     * The {@link TransactionIsolationLevel} constant whose JDBC level ({@code getLevel()}, a
+     * {@code java.sql.Connection.TRANSACTION_*} constant) is {@code jdbcLevel}.
+     */
+    private static TransactionIsolationLevel isolationLevel(int jdbcLevel) {
+        return Arrays.stream(TransactionIsolationLevel.values())
+                .filter(level -> level.getLevel() == jdbcLevel)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no MyBatis isolation level for JDBC level " + jdbcLevel));
     }
 
     /**
@@ -132,15 +151,24 @@ public final class MyBatisUserStore implements UserStore {
     }
 
     /**
-     * The total and the rows: two selects on one connection in one transaction, as the policy
-     * asks. That is not one snapshot under READ COMMITTED, the default of PostgreSQL and H2: each
-     * select sees what was committed when it started, so a user created in between can be counted
-     * by one and not the other. (MariaDB's default, REPEATABLE READ, does read both from one
-     * snapshot.) {@code commit(true)}: only selects ran, so a plain {@code commit()} would send none.
+     * The total and the rows: two selects in one transaction at the database's snapshot isolation
+     * ({@link Database#snapshotIsolation()}: REPEATABLE READ on PostgreSQL and MariaDB, SERIALIZABLE
+     * on H2), so both read the same users. Under READ COMMITTED, the default of PostgreSQL and H2,
+     * each select would see what was committed when it started, and a user created or deleted in
+     * between would be counted by one and not the other.
+     *
+     * <p>The level is MyBatis's own: {@code openSession(TransactionIsolationLevel)}, a session with a
+     * transaction scope (not auto-commit) at that level
+     * (<a href="https://mybatis.org/mybatis-3/java-api.html">Java API, SqlSessionFactory</a>).
+     * {@code JdbcTransaction} calls {@code setTransactionIsolation} on the connection right after
+     * taking it from the pool, before {@code setAutoCommit(false)}, so the level holds from the
+     * transaction's first statement. MyBatis does not set it back on {@code close()}; HikariCP does,
+     * when the connection returns to the pool (it resets an isolation level that a borrower changed).
+     * {@code commit(true)}: only selects ran, so a plain {@code commit()} would send none.
      */
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
-        try (SqlSession session = sqlSessionFactory.openSession()) {
+        try (SqlSession session = sqlSessionFactory.openSession(snapshotIsolation)) {
             UserMapper users = session.getMapper(UserMapper.class);
             long total = users.count();
             List<User> items = users.page(pageSize, Page.offset(pageNumber, pageSize));
@@ -228,7 +256,12 @@ public final class MyBatisUserStore implements UserStore {
         }
     }
 
-    /** One joined select over a deferred join (see {@code UserMapper.xml} and the module README). */
+    /**
+     * One joined select over a deferred join (see {@code UserMapper.xml} and the module README).
+     * Being one statement it reads one snapshot under any isolation level, so it stays
+     * auto-commit: while others write, the page it returns is still at most one page of users,
+     * each once, in username order.
+     */
     @Override
     public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
         try (SqlSession session = sqlSessionFactory.openSession(true)) {
