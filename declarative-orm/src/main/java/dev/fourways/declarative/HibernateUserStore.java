@@ -1,7 +1,7 @@
 package dev.fourways.declarative;
 
 import dev.fourways.UserStore;
-import dev.fourways.declarative.UserQueries.PageKey;
+import dev.fourways.db.Database;
 import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
@@ -18,8 +18,6 @@ import jakarta.persistence.OptimisticLockException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.hibernate.Session;
@@ -79,9 +77,13 @@ public final class HibernateUserStore implements UserStore {
 
     private final SessionFactory sessionFactory;
 
+    /** The {@code Connection.TRANSACTION_*} level at which {@link #page}'s two reads see one snapshot. */
+    private final int snapshotIsolation;
+
     /** @param dataSource a pool on a migrated database; never closed by this store */
     public HibernateUserStore(DataSource dataSource) {
         this.sessionFactory = buildSessionFactory(dataSource);
+        this.snapshotIsolation = Database.of(dataSource).snapshotIsolation();
     }
 
     /**
@@ -156,17 +158,33 @@ public final class HibernateUserStore implements UserStore {
     }
 
     /**
-     * The count and the page in one transaction, as the policy says: they run on one connection,
-     * one after the other. Under READ COMMITTED (the default of PostgreSQL and H2) each statement
-     * sees the data committed when it starts, so users created or deleted between the two make the
-     * total disagree with the page; MariaDB's default, REPEATABLE READ, reads both from one snapshot.
+     * The count and the page in one transaction at the database's snapshot isolation
+     * ({@link Database#snapshotIsolation()}), so both read the same users: under READ COMMITTED
+     * (the default of PostgreSQL and H2) each statement would see the data committed when it
+     * starts, and users created or deleted between the two would make the total disagree with
+     * the page.
+     *
+     * <p>Hibernate has no per-transaction isolation level: neither {@code Transaction}, the
+     * session builders nor Jakarta Persistence's {@code EntityTransaction} take one, and
+     * {@code hibernate.connection.isolation} is global: it would move every session of the
+     * factory, every read and write, to the stricter level. So the
+     * isolation is set the way the Introduction says to reach JDBC from a session,
+     * {@code doWork}: "the Connection passed to the work is the same connection being used by the
+     * session". It runs before {@code fromTransaction} begins the transaction
+     * ({@code setAutoCommit(false)}), as in the JDBC reference: the session keeps that connection
+     * until the transaction ends, and the pool (HikariCP) restores its default isolation when the
+     * connection comes back.
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#jdbc
      */
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
-        return sessionFactory.fromStatelessTransaction(session -> {
-            long total = UserQueries_.countUsers(session);
-            List<UserEntity> users = UserQueries_.usersByUsername(session, offsetPage(pageNumber, pageSize));
-            return new Page<>(users(users), pageNumber, pageSize, total);
+        return sessionFactory.fromStatelessSession(session -> {
+            session.doWork(connection -> connection.setTransactionIsolation(snapshotIsolation));
+            return session.fromTransaction(transaction -> {
+                long total = UserQueries_.countUsers(session);
+                List<UserEntity> users = UserQueries_.usersByUsername(session, offsetPage(pageNumber, pageSize));
+                return new Page<>(users(users), pageNumber, pageSize, total);
+            });
         });
     }
 
@@ -316,28 +334,28 @@ public final class HibernateUserStore implements UserStore {
     }
 
     /**
-     * Two statements, each in autocommit as the policy says. A limit cannot apply to a join fetch
-     * (it would cut a user's purchases short), hence: the page's keys first, then those users with
-     * their purchases in one join fetch over the keys' username range. A range rather than
-     * {@code id in (:ids)}: a list parameter makes Hibernate translate the query to SQL again on
-     * every call (measured: over twice the cost). A user created between the two statements falls
-     * in the range and is filtered out; one deleted between them is simply not on the page.
+     * One statement, in autocommit as the policy says: a deferred join. A limit cannot apply to a
+     * join fetch (it would cut a user's purchases short), so the page is cut in a derived table
+     * that selects only the page's ids in username order, and those users are joined
+     * to their purchases outside it. Being one statement, it reads one snapshot on every database
+     * even at READ COMMITTED: users created or deleted meanwhile can never make the answer hold
+     * more than one page, a user twice, or a user that was not on the page.
+     *
+     * <p>It replaces two statements (the page's keys, then a join fetch over their username
+     * range, filtered by id in memory), which each saw their own state: a user deleted between
+     * them left the page short. Not {@code id in (:ids)} either: a list parameter makes Hibernate
+     * translate the query to SQL again on every call (measured: README). This HQL is one constant
+     * string with two bound parameters, so it is translated once and served by the query plan
+     * cache. The subquery is what the HQL guide calls a derived root.
+     * https://docs.jboss.org/hibernate/orm/7.0/querylanguage/html_single/Hibernate_Query_Language.html#derived-root
      */
     @Override
     public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
-        return sessionFactory.fromStatelessSession(session -> {
-            List<PageKey> keys = UserQueries_.pageKeys(session, offsetPage(pageNumber, pageSize));
-            if (keys.isEmpty()) {
-                return List.of();
-            }
-            Set<Long> ids = keys.stream().map(PageKey::id).collect(Collectors.toSet());
-            String first = keys.get(0).username();
-            String last = keys.get(keys.size() - 1).username();
-            return UserQueries_.usersWithPurchases(session, first, last).stream()
-                    .filter(user -> ids.contains(user.getId()))
-                    .map(HibernateUserStore::withPurchases)
-                    .toList();
-        });
+        int offset = Math.min(pageNumber, Integer.MAX_VALUE / pageSize) * pageSize; // as offsetPage clamps it
+        return sessionFactory.fromStatelessSession(session ->
+                UserQueries_.pageWithPurchases(session, pageSize, offset).stream()
+                        .map(HibernateUserStore::withPurchases)
+                        .toList());
     }
 
     /** A bulk update, nothing loaded. In a transaction: see the class Javadoc. */

@@ -57,16 +57,17 @@ interface UserQueries {
     @HQL("from UserEntity u left join fetch u.purchases where u.id = :id")
     Optional<UserEntity> findWithPurchases(StatelessSession session, Long id);
 
-    /** The keys of one page of users, into a record. */
-    @HQL("select id, username from UserEntity order by username")
-    List<PageKey> pageKeys(StatelessSession session, Page page);
-
-    /** The users of a username range with their purchases, in one join fetch. */
+    /**
+     * One page of users with their purchases, in one statement: the derived table cuts the page
+     * (ids only, in username order), the join fetch brings each of those users' purchases. The
+     * limit is inside the subquery, so it never cuts a user's purchases short.
+     */
     @HQL("""
-            from UserEntity u left join fetch u.purchases
-            where u.username between :first and :last
+            select u from (select k.id as id from UserEntity k order by k.username limit :size offset :offset) page
+            join UserEntity u on u.id = page.id
+            left join fetch u.purchases
             order by u.username""")
-    List<UserEntity> usersWithPurchases(StatelessSession session, String first, String last);
+    List<UserEntity> pageWithPurchases(StatelessSession session, int size, int offset);
 
     @HQL("""
             update PurchaseEntity set status = :cancelled
@@ -91,8 +92,4 @@ interface UserQueries {
     /** A bulk update: it bypasses the persistence context, so it must run before the delete is flushed. */
     @HQL("update PurchaseEntity set user = :keep where user = :remove")
     int movePurchases(Session session, UserEntity keep, UserEntity remove);
-
-    /** The key of one row of a page: a record the selection query instantiates directly. */
-    record PageKey(long id, String username) {
-    }
 }
