@@ -337,8 +337,8 @@ public final class JooqUserStore implements UserStore {
      * the username index instead of sorting every row (README, "Measured choices").
      * https://www.jooq.org/doc/3.19/manual/sql-building/table-expressions/derived-tables/
      *
-     * <p>One statement, so no transaction while others write: each of the three databases reads
-     * one statement from one snapshot, and even without that the shape holds the contract's
+     * <p>One statement, so no transaction while others write: PostgreSQL and MariaDB read a
+     * statement from one snapshot, and on any database the shape alone holds the contract's
      * promise: {@code k} has at most one page of ids, the join by primary key returns each of
      * them at most once (a user deleted meanwhile drops out, never a user outside {@code k}
      * comes in), and the outer ORDER BY sorts them by username.
