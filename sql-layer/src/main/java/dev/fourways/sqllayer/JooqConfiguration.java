@@ -1,13 +1,18 @@
 package dev.fourways.sqllayer;
 
 import dev.fourways.db.Database;
+import java.sql.Connection;
+import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.jooq.Configuration;
+import org.jooq.ConnectionProvider;
 import org.jooq.SQLDialect;
 import org.jooq.conf.NestedCollectionEmulation;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DefaultConfiguration;
+import org.jooq.impl.DefaultTransactionProvider;
 
 /**
  * The {@link Configuration} behind the store's {@code DSLContext}: the caller's pool, the
@@ -20,13 +25,62 @@ final class JooqConfiguration {
     private JooqConfiguration() {
     }
 
-    /** @param dataSource a pool on a migrated database; the configuration never closes it */
-    static Configuration of(DataSource dataSource) {
+    /**
+     * @param dataSource a pool on a migrated database; the configuration never closes it
+     * @param database   the database behind it ({@code Database.of(dataSource)}, found once by the store)
+     */
+    static Configuration of(DataSource dataSource, Database database) {
         return new DefaultConfiguration()
                 .set(dataSource)
-                .set(dialectOf(Database.of(dataSource)))
+                .set(dialectOf(database))
                 .set(settings())
                 .set(new ExceptionTranslator());
+    }
+
+    /**
+     * The same configuration, except that its transactions ({@code transactionResult}) run at the
+     * given JDBC isolation level; statements outside a transaction still run in autocommit at the
+     * pool's default. jOOQ 3.19's transaction API takes no isolation level (transaction properties,
+     * {@code org.jooq.Isolation}, came only with jOOQ issue #4836, after 3.19). For that case jOOQ's
+     * maintainer points to the JDBC API underneath jOOQ's transaction SPI: "It isn't possible via the
+     * jOOQ API, but it is via the JDBC API. For this, you could implement your own
+     * {@code TransactionProvider} (e.g. based on the current {@code DefaultTransactionProvider}
+     * implementation), and set your JDBC {@code Connection} [...]"
+     * (https://github.com/jOOQ/jOOQ/issues/4836). So jOOQ's own {@link DefaultTransactionProvider}
+     * runs these transactions unchanged (autocommit off, one commit or rollback, the connection
+     * released at the end), over a {@link ConnectionProvider}, jOOQ's SPI for "custom Connection
+     * lifecycles [...] injecting behaviour into jOOQ's internals", that sets the isolation level on
+     * the connection the transaction provider acquires in {@code begin}: before
+     * {@code setAutoCommit(false)}, so before the transaction starts, where JDBC defines the call.
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/transaction-management/
+     * https://www.jooq.org/javadoc/3.19.x/org.jooq/org/jooq/ConnectionProvider.html
+     *
+     * <p>The level is not set back here: the pool (HikariCP) restores its default when the
+     * connection is returned, as for {@code common}'s JDBC reference.
+     *
+     * @param isolation a {@code java.sql.Connection.TRANSACTION_*} constant
+     */
+    static Configuration withTransactionIsolation(Configuration configuration, int isolation) {
+        ConnectionProvider pool = configuration.connectionProvider();
+        ConnectionProvider atIsolation = new ConnectionProvider() {
+            @Override
+            public Connection acquire() {
+                Connection connection = pool.acquire();
+                try {
+                    connection.setTransactionIsolation(isolation);
+                    return connection;
+                } catch (SQLException e) {
+                    pool.release(connection);
+                    throw new DataAccessException("cannot set the transaction isolation level to " + isolation, e);
+                }
+            }
+
+            @Override
+            public void release(Connection connection) {
+                pool.release(connection);
+            }
+        };
+        return configuration.derive(new DefaultTransactionProvider(atIsolation));
     }
 
     /**

@@ -14,6 +14,7 @@ import static org.jooq.impl.DSL.selectCount;
 import static org.jooq.impl.DSL.sum;
 
 import dev.fourways.UserStore;
+import dev.fourways.db.Database;
 import dev.fourways.db.PooledIds;
 import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
@@ -66,6 +67,8 @@ import org.jooq.impl.SQLDataType;
  *
  * <p>One {@link DSLContext} per store, over the caller's {@code DataSource}: jOOQ borrows a
  * connection per statement (autocommit) and one per transaction ({@code transactionResult}).
+ * A second context over the same configuration, {@code snapshot}, differs only in its
+ * transactions' isolation level ({@link Database#snapshotIsolation()}, for {@link #page}).
  * Thread-safe: the context is immutable after construction and holds no connection. A failed
  * statement's exception is translated once, by the {@link ExceptionTranslator} in the context's
  * configuration; arguments arrive validated ({@code UserStoreProvider.open} wraps this store).
@@ -86,13 +89,18 @@ public final class JooqUserStore implements UserStore {
                     purchases));
 
     private final DSLContext ctx;
+    /** {@link #ctx} whose transactions run at the database's snapshot isolation; only {@link #page} uses it. */
+    private final DSLContext snapshot;
     private final Field<List<Purchase>> purchasesOfUser;
     private final PooledIds userIds = new PooledIds();
     private final PooledIds purchaseIds = new PooledIds();
 
     /** @param dataSource a pool on a migrated database; never closed by this store */
     public JooqUserStore(DataSource dataSource) {
-        this.ctx = DSL.using(JooqConfiguration.of(dataSource));
+        Database database = Database.of(dataSource);
+        this.ctx = DSL.using(JooqConfiguration.of(dataSource, database));
+        this.snapshot = DSL.using(JooqConfiguration.withTransactionIsolation(ctx.configuration(),
+                database.snapshotIsolation()));
         this.purchasesOfUser = purchasesOfUser(placedAtInJson(ctx.dialect()));
     }
 
@@ -155,15 +163,17 @@ public final class JooqUserStore implements UserStore {
     }
 
     /**
-     * The total and the page, as the policy asks, in one transaction on one connection. That
-     * does not give both reads one snapshot under READ COMMITTED, the default of H2 and
-     * PostgreSQL: each SELECT sees what was committed when it started, so a user created in
-     * between can make the total and the items disagree by one. (MariaDB's default, REPEATABLE
-     * READ, does give them one snapshot.)
+     * The total and the page from one snapshot, as {@code UserStore.page} asks: one transaction
+     * on {@link #snapshot}, whose transactions run at {@link Database#snapshotIsolation()}
+     * (REPEATABLE READ on PostgreSQL and MariaDB, SERIALIZABLE on H2; see
+     * {@link JooqConfiguration#withTransactionIsolation} for how, in jOOQ 3.19). Under READ
+     * COMMITTED, the default of H2 and PostgreSQL, each SELECT would see what was committed when
+     * it started, so a user created or deleted in between would make the items disagree with the
+     * total.
      */
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
-        return ctx.transactionResult(tx -> {
+        return snapshot.transactionResult(tx -> {
             long total = tx.dsl().fetchCount(USERS);
             List<User> items = selectUsers(tx.dsl())
                     .orderBy(USERS.USERNAME)
@@ -326,6 +336,12 @@ public final class JooqUserStore implements UserStore {
      * per returned user, not for the skipped rows too. Ids rather than whole rows let MariaDB walk
      * the username index instead of sorting every row (README, "Measured choices").
      * https://www.jooq.org/doc/3.19/manual/sql-building/table-expressions/derived-tables/
+     *
+     * <p>One statement, so no transaction while others write: PostgreSQL and MariaDB read a
+     * statement from one snapshot, and on any database the shape alone holds the contract's
+     * promise: {@code k} has at most one page of ids, the join by primary key returns each of
+     * them at most once (a user deleted meanwhile drops out, never a user outside {@code k}
+     * comes in), and the outer ORDER BY sorts them by username.
      */
     @Override
     public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
