@@ -1645,5 +1645,70 @@ public abstract class UserStoreContract {
             }
             assertThat(store.topSpenders(T0, 1000)).as("topSpenders").isEqualTo(model.topSpenders(T0));
         }
+
+        /** Display names at the edges of what a display name may hold. */
+        static List<String> edgeDisplayNames() {
+            return List.of(
+                    "", " ", "  leading and trailing  ", "x".repeat(100),
+                    "\uD83D\uDE00".repeat(100), // 100 code points outside the BMP: 200 UTF-16 units
+                    "e\u0301 n\u0303 \u1E9B\u0323", // combining marks, kept as given (no normalisation)
+                    "\u05E9\u05DC\u05D5\u05DD abc", // right-to-left text
+                    "\uD83D\uDC69\u200D\uD83D\uDC69\u200D\uD83D\uDC67", // a ZWJ sequence
+                    "\u0130stanbul \u00DF \u03A3", // characters whose case mappings change length
+                    "tab\there\nnew line \u0001 \u009F", "'; drop table users; --", "%_!\\");
+        }
+
+        /**
+         * A property-based pass over the edges of every domain type: users and purchases built
+         * from edge values (empty, maximal, outside the BMP, combining characters, leading and
+         * trailing spaces, smallest and largest amounts, earliest and latest instants), written
+         * through the store under test, then read back through every read of that store and of the
+         * JDBC reference on the same database. Both must return exactly what was written.
+         */
+        @Test
+        void readsEveryEdgeValueBackExactlyAsTheReferenceDoes() {
+            List<String> names = edgeDisplayNames();
+            List<Instant> instants = List.of(Validation.EARLIEST, Validation.LATEST, T0, Instant.parse("1969-12-31T23:59:59.999999Z"));
+            List<BigDecimal> amounts = List.of(new BigDecimal("0.01"), new BigDecimal("1"), new BigDecimal("1.1"),
+                    new BigDecimal("999999.99"), new BigDecimal("1000000.00"));
+            List<NewUser> users = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                String username = i == 0 ? "abc" : i == 1 ? "z".repeat(50) : "Edge-User." + i + "_X";
+                String email = i == 0 ? "a@b" : i == 1 ? ("e" + "\u0130".repeat(56) + "@ab.io") : "Mixed.Case+" + i + "@Example.ORG";
+                users.add(new NewUser(username, email, names.get(i), instants.get(i % instants.size())));
+            }
+            List<User> created = new ArrayList<>(store.createAll(users.subList(0, users.size() / 2)));
+            users.subList(users.size() / 2, users.size()).forEach(u -> created.add(store.create(u)));
+            for (int i = 0; i < created.size(); i++) {
+                for (int j = 0; j < amounts.size(); j++) {
+                    store.addPurchase(created.get(i).id(), new NewPurchase(amounts.get(j),
+                            PurchaseStatus.values()[(i + j) % PurchaseStatus.values().length],
+                            instants.get((i + j) % instants.size())));
+                }
+            }
+
+            try (UserStore reference = new dev.fourways.jdbc.JdbcUserStoreProvider().open(database.dataSource())) {
+                for (int i = 0; i < created.size(); i++) {
+                    User user = created.get(i);
+                    NewUser given = users.get(i);
+                    assertThat(user).as("as written: %s", given).isEqualTo(given.toUser(user.id()));
+                    assertThat(everyRead(user.id())).as("every read of %s", given.displayName())
+                            .allSatisfy(read -> assertThat(read).isEqualTo(user));
+                    assertThat(store.findWithPurchases(user.id())).as("findWithPurchases, as the reference reads it")
+                            .isEqualTo(reference.findWithPurchases(user.id()));
+                }
+                assertThat(store.pageWithPurchases(0, 1000)).as("pageWithPurchases").isEqualTo(reference.pageWithPurchases(0, 1000));
+                assertThat(store.topSpenders(Validation.EARLIEST, 1000)).as("topSpenders").isEqualTo(reference.topSpenders(Validation.EARLIEST, 1000));
+                for (String term : List.of("edge", "-user.", "_x", "zzz", "ab")) {
+                    assertThat(store.search(UserQuery.builder().usernameContains(term).build()))
+                            .as("search(%s)", term).isEqualTo(reference.search(UserQuery.builder().usernameContains(term).build()));
+                }
+                for (Instant t : instants) {
+                    assertThat(store.search(UserQuery.builder().createdFrom(t).sort(UserQuery.Sort.CREATED_DESC).build()))
+                            .as("search(createdFrom %s)", t)
+                            .isEqualTo(reference.search(UserQuery.builder().createdFrom(t).sort(UserQuery.Sort.CREATED_DESC).build()));
+                }
+            }
+        }
     }
 }
