@@ -265,7 +265,7 @@ public final class HibernateUserStore implements UserStore {
     }
 
     /**
-     * The persistence context at work: {@code find} loads the row, the setter marks it dirty, and
+     * The persistence context at work: a query loads the row into it, the setter marks it dirty, and
      * the flush writes {@code update users ... where id=? and version=?}: two statements, and the
      * optimistic lock without a line of SQL. When another transaction committed a new version
      * between the two, the update matches no row and Hibernate throws
@@ -276,10 +276,12 @@ public final class HibernateUserStore implements UserStore {
     public User changeEmail(long id, long expectedVersion, String newEmail) {
         try {
             return sessionFactory.fromTransaction(session -> {
-                UserEntity user = session.find(UserEntity.class, id);
-                if (user == null) {
-                    throw UserNotFoundException.forId(id);
-                }
+                // A query rather than session.find: find returns null instead of throwing when a
+                // JDBC error has marked the transaction rollback-only (HHH-12472), which reported a
+                // connection the server had ended as a missing user. The query throws; the entity
+                // it returns is managed all the same.
+                UserEntity user = UserQueries_.userToChange(session, id)
+                        .orElseThrow(() -> UserNotFoundException.forId(id));
                 if (user.getVersion() != expectedVersion) {
                     throw new StaleUserException(id, expectedVersion, null);
                 }

@@ -85,6 +85,10 @@ interface UserQueries {
             limit :limit""")
     List<SpenderSummary> topSpenders(StatelessSession session, Instant since, PurchaseStatus cancelled, int limit);
 
+    /** The user {@code changeEmail} changes, loaded into the stateful session's persistence context. */
+    @HQL("where id = :id")
+    Optional<UserEntity> userToChange(Session session, Long id);
+
     /** Both users of a merge, in id order; the caller adds the lock mode. */
     @HQL("from UserEntity where id in (:keep, :remove) order by id")
     SelectionQuery<UserEntity> usersToMerge(Session session, Long keep, Long remove);
