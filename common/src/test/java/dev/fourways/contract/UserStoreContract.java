@@ -1281,6 +1281,22 @@ public abstract class UserStoreContract {
             }
         }
 
+        /**
+         * A search term matches as code points, on every database: MariaDB's PAD SPACE collation
+         * must not let a trailing space or control character match, and a term whose case
+         * mapping changes length must not match the shorter username.
+         */
+        @ParameterizedTest
+        @ValueSource(strings = {"ab ", "ab\t", " ab", "ab\n", "a b", "ab\u0130", "\u0130", "ab\u00a0"})
+        void matchesSearchTermsThatCollationsTreatSpeciallyByCodePoint(String term) {
+            seedUsers("abc", "abd", "xyz");
+
+            assertThat(store.search(UserQuery.builder().usernameContains(term).build()))
+                    .as("usernameContains '%s' matches no username", term).isEmpty();
+            assertThat(store.search(UserQuery.builder().usernameContains("AB").build()))
+                    .extracting(User::username).as("while 'AB' matches case-insensitively").containsExactly("abc", "abd");
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"", " ", "ab ", "ab\t", "ab\n", "a b", "ab\u00e9", "ab%", "ab'", "ab\u0130",
                 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijk"})
