@@ -87,6 +87,7 @@ final class Report {
                 intervals) includes 1.00 reads **≈ jdbc**: not a win and not a loss.
 
                 """.formatted(NOISY * 100));
+        md.append(Summary.markdown(runs));
         headline();
         for (Family family : Operations.FAMILIES) {
             familyTable(family);
