@@ -187,6 +187,11 @@ final class Charts {
         chart.getSeriesMap().forEach((name, series) -> series.setFillColor(colour(name)));
     }
 
+    /** A style's colour as {@code #rrggbb}, for REPORT.html's charts. */
+    static String hex(String store) {
+        return String.format("#%06x", colour(store).getRGB() & 0xffffff);
+    }
+
     private static Color colour(String store) {
         int i = Styles.found().indexOf(store);
         if (i < 0) {
@@ -197,7 +202,7 @@ final class Charts {
     }
 
     /** The run's styles and any other style with a score, in {@link Styles#inOrder} order. */
-    private static List<String> stores(Results run) {
+    static List<String> stores(Results run) {
         List<String> stores = new ArrayList<>(run.stores());
         run.scores().forEach(s -> stores.add(s.store()));
         return Styles.inOrder(stores);
