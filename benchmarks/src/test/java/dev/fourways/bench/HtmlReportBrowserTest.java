@@ -45,6 +45,8 @@ class HtmlReportBrowserTest {
 
     static WebDriver driver;
     static Path profile;
+    /** Held so that its level sticks: Selenium warns that it has no DevTools binding for this Chromium, which the test does not use. */
+    static final java.util.logging.Logger SELENIUM = java.util.logging.Logger.getLogger("org.openqa.selenium");
 
     @BeforeAll
     static void openTheReportInChromium() throws Exception {
@@ -55,6 +57,7 @@ class HtmlReportBrowserTest {
         Files.createDirectories(OUT);
         Report.write(List.of(Results.read(SAMPLE.resolve("h2-run1")), Results.read(SAMPLE.resolve("postgresql-run1"))), OUT);
 
+        SELENIUM.setLevel(Level.SEVERE);
         profile = Files.createTempDirectory("fourways-chromium");
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
