@@ -109,7 +109,10 @@ public final class Compare {
             }
             results.add(startup);
         }
-        mergeResults(results, out.resolve(Results.RESULTS));
+        if (!mergeResults(results, out.resolve(Results.RESULTS))) {
+            throw new RunFailed("no benchmark produced a result; " + log + " says why (JMH's lock held by another run, "
+                    + "a failed fairness check, an unreachable database)");
+        }
 
         echo.println("# fourways: counting statements per operation (datasource-proxy, outside any timing)...");
         Map<String, Object> census = new LinkedHashMap<>();
@@ -185,7 +188,7 @@ public final class Compare {
     }
 
     /** JMH's result files as one array, copied as JSON trees so that JMH's numbers stay as JMH wrote them. */
-    private static void mergeResults(List<Path> files, Path merged) throws IOException {
+    private static boolean mergeResults(List<Path> files, Path merged) throws IOException {
         ArrayNode all = JsonFiles.MAPPER.createArrayNode();
         for (Path f : files) {
             if (Files.exists(f)) {
@@ -194,6 +197,14 @@ public final class Compare {
             }
         }
         JsonFiles.writeFile(merged, all);
+        return !all.isEmpty();
+    }
+
+    /** A run that ended without what a report needs; its message says where to look. */
+    static final class RunFailed extends RuntimeException {
+        RunFailed(String message) {
+            super(message);
+        }
     }
 
     private static Map<String, Object> environment(RunSettings settings, Instant started) {

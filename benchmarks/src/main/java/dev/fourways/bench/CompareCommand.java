@@ -106,8 +106,10 @@ final class CompareCommand implements Callable<Integer> {
         CommandLine line = new CommandLine(new CompareCommand());
         line.setParameterExceptionHandler(CompareCommand::badOption);
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("compare: the run failed: " + e);
-            e.printStackTrace(cmd.getErr());
+            cmd.getErr().println("compare: the run failed: " + (e instanceof Compare.RunFailed ? e.getMessage() : e));
+            if (!(e instanceof Compare.RunFailed)) {
+                e.printStackTrace(cmd.getErr());
+            }
             return 1;
         });
         return line.execute(args);
