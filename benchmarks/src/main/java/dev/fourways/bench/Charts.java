@@ -94,14 +94,18 @@ final class Charts {
         int columns = Math.min(3, panels.size());
         int rows = (panels.size() + columns - 1) / columns;
         int header = 40;
-        BufferedImage image = new BufferedImage(columns * PANEL_WIDTH, header + rows * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 17);
+        String heading = title + " on " + run.label() + ": µs per call, lower is better (error bars: 99.9 % CI)";
+        // As wide as the title needs: a single panel is narrower than its title.
+        int width = Math.max(columns * PANEL_WIDTH, textWidth(heading, titleFont) + 24);
+        BufferedImage image = new BufferedImage(width, header + rows * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
-        g.drawString(title + " on " + run.label() + ": µs per call, lower is better (error bars: 99.9 % CI)", 12, 27);
+        g.setFont(titleFont);
+        g.drawString(heading, 12, 27);
         for (int i = 0; i < panels.size(); i++) {
             g.drawImage(panels.get(i), (i % columns) * PANEL_WIDTH, header + (i / columns) * PANEL_HEIGHT, null);
         }
@@ -109,9 +113,23 @@ final class Charts {
         return image;
     }
 
-    private static CategoryChart ratios(Results run, List<String> ops) {
+    private static int textWidth(String text, Font font) {
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        int width = g.getFontMetrics(font).stringWidth(text);
+        g.dispose();
+        return width;
+    }
+
+    /**
+     * The ratio of every operation, on a logarithmic axis so that one 30× bar does not flatten the
+     * others (1.0 sits in the middle: below it faster than jdbc, above it slower), the value on
+     * each bar, and under the chart the bars the tables mark ≈ (within noise) or ⚠ (noisy) and
+     * the operations that failed.
+     */
+    private static BufferedImage ratios(Results run, List<String> ops) {
         CategoryChart chart = base("Each style's time divided by plain JDBC's, on " + run.label()
-                + " (1.0 = as fast as JDBC; lower is better)", "× jdbc", ops.size());
+                + " (1.0 = as fast as JDBC; lower is better; log scale)", "× jdbc (log scale)", ops.size());
         for (String store : stores(run)) {
             if (store.equals("jdbc")) {
                 continue;
@@ -124,16 +142,81 @@ final class Charts {
             }
             chart.addSeries(store, ops, y);
         }
-        chart.getStyler().setYAxisMin(0.0);
+        double min = ops.stream().flatMap(op -> stores(run).stream().map(st -> Report.ratio(run, op, st)))
+                .filter(r -> !Double.isNaN(r)).mapToDouble(Double::doubleValue).min().orElse(1);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setYAxisMin(Math.min(0.5, min * 0.8));
         // The value on every bar, and a line at 1.0: the floor every style is measured against.
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setDecimalPattern("0.0");
         chart.getStyler().setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
         chart.getStyler().setLabelsRotation(ops.size() > 6 ? 90 : 0);
+        chart.getStyler().setXAxisLabelRotation(45);
         chart.getStyler().setAnnotationLineColor(Color.DARK_GRAY);
         chart.addAnnotation(new AnnotationLine(1.0, false, false));
         colour(chart, run);
-        return chart;
+        return withNotes(BitmapEncoder.getBufferedImage(chart), marksNotes(run, ops));
+    }
+
+    /** Per style, the operations whose ratio the tables mark ≈ or ⚠, and those that failed. */
+    private static List<String> marksNotes(Results run, List<String> ops) {
+        List<String> notes = new ArrayList<>();
+        for (String store : stores(run)) {
+            if (store.equals("jdbc")) {
+                continue;
+            }
+            List<String> about = new ArrayList<>();
+            List<String> noisy = new ArrayList<>();
+            List<String> failed = new ArrayList<>();
+            for (String op : ops) {
+                String marks = ChartData.marks(run, op, store);
+                if (run.find(op, store).isEmpty()) {
+                    failed.add(op);
+                }
+                if (marks.contains("≈")) {
+                    about.add(op);
+                }
+                if (marks.contains("⚠")) {
+                    noisy.add(op);
+                }
+            }
+            notes.add(store + ": ≈ jdbc (within noise): " + (about.isEmpty() ? "none" : String.join(", ", about))
+                    + (noisy.isEmpty() ? "" : "; ⚠ noisy: " + String.join(", ", noisy))
+                    + (failed.isEmpty() ? "" : "; failed ✗: " + String.join(", ", failed)));
+        }
+        return notes;
+    }
+
+    /** The chart with lines of text under it (wrapped to its width). */
+    private static BufferedImage withNotes(BufferedImage chart, List<String> notes) {
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+        List<String> lines = new ArrayList<>();
+        for (String note : notes) {
+            StringBuilder line = new StringBuilder();
+            for (String word : note.split(" ")) {
+                if (textWidth(line + " " + word, font) > chart.getWidth() - 24 && line.length() > 0) {
+                    lines.add(line.toString());
+                    line = new StringBuilder("    ");
+                }
+                line.append(line.length() > 0 && !line.toString().isBlank() ? " " : "").append(word);
+            }
+            lines.add(line.toString());
+        }
+        BufferedImage image = new BufferedImage(chart.getWidth(), chart.getHeight() + 10 + lines.size() * 17,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        g.drawImage(chart, 0, 0, null);
+        g.setColor(Color.DARK_GRAY);
+        g.setFont(font);
+        for (int i = 0; i < lines.size(); i++) {
+            g.drawString(lines.get(i), 12, chart.getHeight() + 20 + i * 17);
+        }
+        g.dispose();
+        return image;
     }
 
     private static CategoryChart startup(Results run) {
@@ -187,6 +270,11 @@ final class Charts {
         chart.getSeriesMap().forEach((name, series) -> series.setFillColor(colour(name)));
     }
 
+    /** A style's colour as {@code #rrggbb}, for REPORT.html's charts. */
+    static String hex(String store) {
+        return String.format("#%06x", colour(store).getRGB() & 0xffffff);
+    }
+
     private static Color colour(String store) {
         int i = Styles.found().indexOf(store);
         if (i < 0) {
@@ -197,7 +285,7 @@ final class Charts {
     }
 
     /** The run's styles and any other style with a score, in {@link Styles#inOrder} order. */
-    private static List<String> stores(Results run) {
+    static List<String> stores(Results run) {
         List<String> stores = new ArrayList<>(run.stores());
         run.scores().forEach(s -> stores.add(s.store()));
         return Styles.inOrder(stores);

@@ -1,11 +1,11 @@
 package dev.fourways.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fourways.db.DatabaseSettings;
 import dev.fourways.db.IsolatedDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,8 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -31,15 +29,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The one command behind {@code ./compare}: runs the query-cost benchmarks and the start-up
- * benchmark for every style found (or those asked for), counts statements per operation, and
- * writes a report folder. Usage:
- *
- * <pre>
- * Compare [--quick | --full | --smoke] [--store jdbc,jooq] [--bench REGEX] [--db h2|postgresql|mariadb]
- *         [--users N] --out DIR
- * Compare --combine RUN_DIR RUN_DIR... --out DIR     (one report, the runs side by side)
- * </pre>
+ * Runs a comparison behind {@code ./compare}: the query-cost benchmarks and the start-up
+ * benchmark for the styles asked for, the statement census, and the report folder. The command
+ * line ({@link CompareCommand}, picocli) checks the options first and hands over a
+ * {@link RunSettings}; {@code ./compare --help} prints the usage.
  */
 public final class Compare {
 
@@ -49,36 +42,44 @@ public final class Compare {
     private Compare() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * The command line; exits with {@link CompareCommand}'s code (0 done, 2 a bad option, 1 a failed run).
+     *
+     * @param args see {@code ./compare --help}
+     */
+    public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        Map<String, List<String>> options = parse(args);
-        Path out = Path.of(single(options, "out", null));
-        if (options.containsKey("combine")) {
-            List<Results> runs = options.get("combine").stream().map(Path::of).map(Results::read).toList();
-            System.out.println("Report: " + Report.write(runs, out));
-            return;
-        }
-        Mode mode = options.containsKey("full") ? Mode.FULL : options.containsKey("smoke") ? Mode.SMOKE : Mode.QUICK;
-        System.out.println("Report: " + run(mode, options, out));
+        System.exit(CompareCommand.execute(args));
     }
 
-    /** Runs everything a report needs into {@code out} and writes the report; returns REPORT.md. */
-    public static Path run(Mode mode, Map<String, List<String>> options, Path out) throws RunnerException, IOException {
+    /**
+     * Runs everything a report needs into {@code settings.out()} and writes the report.
+     *
+     * @param echo where JMH's console output is shown besides {@code jmh.log} (the console, or a
+     *             sink for a quiet run: the smoke test)
+     * @return REPORT.md
+     * @throws RunnerException when JMH cannot start a run
+     * @throws IOException     when the report folder cannot be written
+     */
+    public static Path run(RunSettings settings, PrintStream echo) throws RunnerException, IOException {
+        Path out = settings.out();
+        Mode mode = settings.mode();
         Files.createDirectories(out);
-        String db = single(options, "db", "h2");
-        int users = Integer.parseInt(single(options, "users", mode == Mode.SMOKE ? "200" : "10000"));
-        List<String> stores = stores(options);
-        String bench = single(options, "bench", null);
+        String db = settings.db();
+        int users = settings.users();
+        List<String> stores = settings.stores();
         Instant started = Instant.now();
         if (mode == Mode.SMOKE) {
             // The smoke test asserts nothing about speed, so it may run beside another JMH run.
             System.setProperty("jmh.ignoreLock", "true");
         }
 
-        System.out.printf("fourways compare (%s): stores %s on %s, %,d users; JMH prints each benchmark's progress and ETA.%n",
-                mode.name().toLowerCase(), stores, db, users);
         List<Path> results = new ArrayList<>();
-        List<String> benchmarks = benchmarks(bench);
+        List<String> benchmarks = settings.queryBenchmarks();
+        RunEstimate estimate = RunEstimate.of(mode, benchmarks, stores.size(), settings.startup());
+        echo.printf("fourways compare (%s): stores %s on %s, %,d users; %d query benchmarks%s; %s.%n",
+                mode.name().toLowerCase(), stores, db, users, benchmarks.size(), settings.startup() ? " and start-up" : "",
+                estimate.describeTotal());
         // One include for the whole list (full and smoke modes): the registry's Class.method names, as regexes.
         String queryInclude = "^dev\\.fourways\\.bench\\.(" + String.join("|", benchmarks).replace(".", "\\.") + ")$";
         Path query = out.resolve("results-query.json");
@@ -86,40 +87,44 @@ public final class Compare {
         Path warmups = out.resolve(Results.WARMUPS);
         Files.deleteIfExists(log);
         Files.deleteIfExists(warmups);
+        RepeatFilter banners = new RepeatFilter();
         if (benchmarks.isEmpty()) {
-            System.out.println("No query benchmark matches --bench " + bench);
+            echo.println("# fourways: no query benchmark matches --bench; only start-up runs");
         } else if (mode == Mode.QUICK) {
-            try (PrintStream console = ConsoleLog.stream(log);
+            try (PrintStream console = ConsoleLog.stream(echo, log, banners);
                  StyleWorkers workers = StyleWorkers.start(stores, db, users, List.of(passThrough()), console)) {
-                results.addAll(workers.runInterleaved(benchmarks, QuickPlan::of, out));
+                results.addAll(workers.runInterleaved(benchmarks, QuickPlan::of, out, estimate));
             }
         } else {
-            try (PrintStream console = ConsoleLog.stream(log)) {
+            try (PrintStream console = ConsoleLog.stream(echo, log, banners)) {
                 new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build(),
-                        ProgressFormat.over(console, benchmarks.size() * stores.size(), warmups)).run();
+                        ProgressFormat.over(console, benchmarks.size() * stores.size(), warmups, estimate)).run();
             }
             results.add(query);
         }
-        if (bench == null || Pattern.compile(bench, Pattern.CASE_INSENSITIVE).matcher("startup openAndFindFirstUser").find()) {
+        if (settings.startup()) {
             Path startup = out.resolve("results-startup.json");
-            try (PrintStream console = ConsoleLog.stream(log)) {
-                new Runner(startupOptions(mode, stores, db, out, startup), ProgressFormat.over(console, stores.size(), warmups)).run();
+            try (PrintStream console = ConsoleLog.stream(echo, log, banners)) {
+                new Runner(startupOptions(mode, stores, db, out, startup), ProgressFormat.over(console, stores.size(), warmups, estimate)).run();
             }
             results.add(startup);
         }
-        mergeResults(results, out.resolve(Results.RESULTS));
+        if (!mergeResults(results, out.resolve(Results.RESULTS))) {
+            throw new RunFailed("no benchmark produced a result; " + log + " says why (JMH's lock held by another run, "
+                    + "a failed fairness check, an unreachable database)");
+        }
 
-        System.out.println("Counting statements per operation (datasource-proxy, outside any timing)...");
+        echo.println("# fourways: counting statements per operation (datasource-proxy, outside any timing)...");
         Map<String, Object> census = new LinkedHashMap<>();
         census.put("database", db);
         census.put("users", StatementCensus.USERS);
         Map<String, Map<String, StatementCensus.Count>> counts = StatementCensus.count(StoreBenchmark.settings(db), stores);
         census.put("statements", perOperation(counts, StatementCensus.Count::statements));
         census.put("commits", perOperation(counts, StatementCensus.Count::commits));
-        Files.writeString(out.resolve(Results.STATEMENTS), Json.write(census), StandardCharsets.UTF_8);
+        JsonFiles.writeFile(out.resolve(Results.STATEMENTS), census);
 
-        Map<String, Object> environment = environment(mode, db, users, stores, started);
-        Files.writeString(out.resolve(Results.ENVIRONMENT), Json.write(environment), StandardCharsets.UTF_8);
+        Map<String, Object> environment = environment(settings, started);
+        JsonFiles.writeFile(out.resolve(Results.ENVIRONMENT), environment);
         return Report.write(List.of(Results.read(out)), out);
     }
 
@@ -159,25 +164,6 @@ public final class Compare {
                 .jvmArgsPrepend(passThrough());
     }
 
-    /**
-     * The query-cost benchmarks whose method name matches the regex (all when it is null), as
-     * {@code Class.method}: the benchmark classes in {@link Operations#BENCHMARK_CLASSES} order, each
-     * class's operations in {@link Operations#ALL} order (JMH sorts methods by name; this order
-     * groups related benchmarks, as the report does).
-     */
-    static List<String> benchmarks(String regex) {
-        Pattern pattern = Pattern.compile("^(" + (regex == null ? ".*" : regex) + ")$");
-        List<String> found = new ArrayList<>();
-        for (Class<? extends StoreBenchmark> c : Operations.BENCHMARK_CLASSES) {
-            for (Operations.Operation op : Operations.ALL) {
-                if (op.benchmark() == c && pattern.matcher(op.name()).matches()) {
-                    found.add(op.benchmarkName());
-                }
-            }
-        }
-        return found;
-    }
-
     /** The connection overrides ({@code fourways.db.url/user/password}) and JMH's lock override travel to every fork. */
     private static String[] passThrough(String... extra) {
         List<String> args = new ArrayList<>(List.of(extra));
@@ -201,40 +187,29 @@ public final class Compare {
         return result;
     }
 
-    @SuppressWarnings("unchecked")
-    private static void mergeResults(List<Path> files, Path merged) throws IOException {
-        List<Object> all = new ArrayList<>();
+    /** JMH's result files as one array, copied as JSON trees so that JMH's numbers stay as JMH wrote them. */
+    private static boolean mergeResults(List<Path> files, Path merged) throws IOException {
+        ArrayNode all = JsonFiles.MAPPER.createArrayNode();
         for (Path f : files) {
             if (Files.exists(f)) {
-                all.addAll((List<Object>) Json.parse(Results.text(f)));
+                all.addAll((ArrayNode) JsonFiles.tree(f));
                 Files.delete(f);
             }
         }
-        Files.writeString(merged, Json.write(all), StandardCharsets.UTF_8);
+        JsonFiles.writeFile(merged, all);
+        return !all.isEmpty();
     }
 
-    /** The styles asked for ({@code --store}), or every style found; in {@link Styles#found()} order, jdbc always first. */
-    private static List<String> stores(Map<String, List<String>> options) {
-        List<String> found = Styles.found();
-        String asked = single(options, "store", null);
-        if (asked == null) {
-            return found;
+    /** A run that ended without what a report needs; its message says where to look. */
+    static final class RunFailed extends RuntimeException {
+        RunFailed(String message) {
+            super(message);
         }
-        List<String> stores = new ArrayList<>();
-        for (String s : asked.split(",")) {
-            if (!found.contains(s.trim())) {
-                throw new IllegalArgumentException("--store: no style named '" + s + "'; found " + found);
-            }
-            stores.add(s.trim());
-        }
-        // jdbc is the floor every ratio divides by: always measured.
-        if (!stores.contains("jdbc")) {
-            stores.add(0, "jdbc");
-        }
-        return Styles.inOrder(stores);
     }
 
-    private static Map<String, Object> environment(Mode mode, String db, int users, List<String> stores, Instant started) {
+    private static Map<String, Object> environment(RunSettings settings, Instant started) {
+        Mode mode = settings.mode();
+        String db = settings.db();
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("database", db);
         env.put("database product", databaseProduct(db));
@@ -244,8 +219,10 @@ public final class Compare {
             case FULL -> "full (`./compare --full`): a fresh JVM per benchmark and style, 3 forks";
             case SMOKE -> "smoke (the test): in-process, one short iteration; the numbers mean nothing";
         });
-        env.put("stores", String.join(", ", stores));
-        env.put("data", "%,d users × %d purchases".formatted(users, DataSet.PURCHASES_PER_USER));
+        env.put("stores", String.join(", ", settings.stores()));
+        env.put("benchmarks", settings.bench().map(p -> "--bench " + p.pattern() + ": " + String.join(", ",
+                settings.queryBenchmarks()) + (settings.startup() ? ", start-up" : "")).orElse("all"));
+        env.put("data", "%,d users × %d purchases".formatted(settings.users(), DataSet.PURCHASES_PER_USER));
         env.put("date", DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         env.put("wall time", formatDuration(Duration.between(started, Instant.now())));
         env.put("git commit", System.getProperty("fourways.git.commit", "unknown"));
@@ -286,36 +263,5 @@ public final class Compare {
 
     private static String formatDuration(Duration d) {
         return "%d min %02d s".formatted(d.toMinutes(), d.toSecondsPart());
-    }
-
-    private static Map<String, List<String>> parse(String[] args) {
-        Map<String, List<String>> options = new LinkedHashMap<>();
-        String key = null;
-        for (String arg : args) {
-            if (arg.startsWith("--")) {
-                key = arg.substring(2);
-                options.put(key, new ArrayList<>());
-            } else if (key != null) {
-                options.get(key).add(arg);
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "' (options start with --)");
-            }
-        }
-        List<String> known = List.of("quick", "full", "smoke", "store", "bench", "db", "users", "out", "combine");
-        options.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
-            throw new IllegalArgumentException("unknown option --" + k + "; known: --" + String.join(", --", known));
-        });
-        if (!options.containsKey("out")) {
-            throw new IllegalArgumentException("--out DIR is required");
-        }
-        return options;
-    }
-
-    private static String single(Map<String, List<String>> options, String key, String fallback) {
-        List<String> values = options.get(key);
-        if (values == null || values.isEmpty()) {
-            return fallback;
-        }
-        return values.get(0);
     }
 }

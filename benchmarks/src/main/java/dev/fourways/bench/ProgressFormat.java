@@ -45,6 +45,7 @@ final class ProgressFormat implements OutputFormat {
     private final int total;
     private final Path warmups;
     private int started;
+    private RunEstimate estimate;
     private BenchmarkParams current;
     private Double lastWarmup;
     private final List<Double> lastWarmups = new ArrayList<>();
@@ -61,9 +62,22 @@ final class ProgressFormat implements OutputFormat {
         this.warmups = warmups;
     }
 
-    /** JMH's default console format on {@code out}, wrapped. */
+    /** JMH's default console format on {@code out}, wrapped; no estimate (a style's JVM in quick mode). */
     static ProgressFormat over(PrintStream out, int total, Path warmups) {
-        return new ProgressFormat(OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL), total, warmups);
+        return over(out, total, warmups, null);
+    }
+
+    /**
+     * JMH's default console format on {@code out}, wrapped, with the time left for the whole run
+     * after each benchmark.
+     *
+     * @param estimate the whole run's estimate, told of each benchmark done; null for none
+     */
+    static ProgressFormat over(PrintStream out, int total, Path warmups, RunEstimate estimate) {
+        ProgressFormat format = new ProgressFormat(OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL), total,
+                warmups);
+        format.estimate = estimate;
+        return format;
     }
 
     @Override
@@ -97,6 +111,15 @@ final class ProgressFormat implements OutputFormat {
     @Override
     public void endBenchmark(BenchmarkResult result) {
         text.endBenchmark(result);
+        if (estimate != null && current != null) {
+            String benchmark = current.getBenchmark();
+            if (benchmark.endsWith("." + Report.STARTUP)) {
+                estimate.startupDone();
+            } else {
+                estimate.benchmarkDone(benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1));
+            }
+            text.println("# fourways: " + started + " of " + total + " done, " + estimate.progress());
+        }
         if (result != null && current != null && !lastWarmups.isEmpty() && !measured.isEmpty()) {
             String benchmark = current.getBenchmark();
             Map<String, Object> record = new LinkedHashMap<>();
@@ -105,7 +128,7 @@ final class ProgressFormat implements OutputFormat {
             record.put("lastWarmup", mean(lastWarmups));
             record.put("measured", mean(measured));
             try {
-                Files.writeString(warmups, Json.write(record).replaceAll("\\s*\n\\s*", " ").trim() + "\n", StandardCharsets.UTF_8,
+                Files.writeString(warmups, JsonFiles.line(record) + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot append to " + warmups, e);

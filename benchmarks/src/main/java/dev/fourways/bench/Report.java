@@ -38,7 +38,7 @@ final class Report {
     }
 
     /**
-     * Writes {@code REPORT.md} and the PNG charts into {@code out}.
+     * Writes {@code REPORT.md}, {@code REPORT.html} (the same, with interactive charts) and the PNG charts into {@code out}.
      *
      * @param runs one or more runs; the first is the reference for B/op and the headline
      * @return the report file
@@ -50,6 +50,7 @@ final class Report {
             report.render();
             Path file = out.resolve("REPORT.md");
             Files.writeString(file, report.md, StandardCharsets.UTF_8);
+            HtmlReport.write(report.md.toString(), report.runs, out);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report into " + out, e);
@@ -80,13 +81,22 @@ final class Report {
                 allocated per call; **commits** the commits or rollbacks that ended an explicit transaction \
                 (each one more round trip on a server; 0 means autocommit, see `UserStore`'s transaction \
                 policy). Lower is better everywhere. A style that gave different answers from jdbc in the \
-                fairness check is not timed and is listed as missing.
+                fairness check fails its trial: the tables show **failed ✗** and "Not timed" lists it. An \
+                operation that `--bench` filtered out was not run and is left out of the tables and charts.
 
                 **Noise.** ⚠ marks a result whose 99.9 %% interval is wider than %.0f %% of its mean: \
                 rerun it (or use `--full`) before quoting it. A ratio whose interval (from both results' \
                 intervals) includes 1.00 reads **≈ jdbc**: not a win and not a loss.
 
                 """.formatted(NOISY * 100));
+        for (Results run : runs) {
+            String benchmarks = run.environment().getOrDefault("benchmarks", "all");
+            if (!benchmarks.equals("all")) {
+                md.append("**").append(run.label()).append("** ran only some benchmarks (").append(benchmarks)
+                        .append("); the others were not run.\n\n");
+            }
+        }
+        md.append(Summary.markdown(runs));
         headline();
         for (Family family : Operations.FAMILIES) {
             familyTable(family);
@@ -173,6 +183,9 @@ final class Report {
         md.append(" stmts | commits | B/op").append(same.size() > 1 ? " (" + same.get(0).label() + ")" : "").append(" |\n|---|---|");
         md.append("---:|---:|---:|".repeat(same.size())).append("---:|---:|---:|\n");
         for (String op : family.operations()) {
+            if (same.stream().noneMatch(r -> measured(r, op))) {
+                continue; // filtered out by --bench in every run: the intro says which operations ran
+            }
             for (String store : stores) {
                 if (same.stream().allMatch(r -> r.find(op, store).isEmpty() && !r.stores().contains(store))) {
                     continue;
@@ -182,7 +195,7 @@ final class Report {
                     Optional<Score> score = run.find(op, store);
                     Optional<Score> jdbc = run.find(op, "jdbc");
                     md.append(' ').append(score.map(s -> micros(s.micros()) + " ± " + micros(s.errorMicros())
-                                    + (noisy(s) ? " ⚠" : "")).orElse("not timed"))
+                                    + (noisy(s) ? " ⚠" : "")).orElse(notTimed(run, op, store)))
                             .append(" | ").append(ratioCell(run, op, store))
                             .append(" | ").append(score.flatMap(s -> jdbc.map(j -> added(s.micros() - j.micros()))).orElse("–"))
                             .append(" |");
@@ -215,7 +228,7 @@ final class Report {
             for (Results run : runs) {
                 Optional<Score> s = run.find(STARTUP, store);
                 List<Long> classes = run.startupClasses().getOrDefault(store, List.of());
-                md.append(' ').append(s.map(x -> millis(x.micros()) + " ± " + millis(x.errorMicros())).orElse("not timed"))
+                md.append(' ').append(s.map(x -> millis(x.micros()) + " ± " + millis(x.errorMicros())).orElse(notTimed(run, STARTUP, store)))
                         .append(" | ").append(classes.isEmpty() ? "–"
                                 : String.format(Locale.ROOT, "%,d", Math.round(classes.stream().mapToLong(Long::longValue).average().orElse(0))))
                         .append(" |");
@@ -357,13 +370,14 @@ final class Report {
                 for (String store : run.stores()) {
                     if (run.find(op, store).isEmpty()) {
                         lines.add("- " + op + " / " + store + " on " + run.label()
-                                + ": no result (the trial failed: see `jmh.log` for the fairness check or the error)");
+                                + ": failed ✗, no result (see `jmh.log` for the fairness check or the error)");
                     }
                 }
             }
         }
         if (!lines.isEmpty()) {
-            md.append("## Not timed\n\n").append(String.join("\n", lines)).append("\n\n");
+            md.append("## Not timed: failed trials\n\nA trial that failed (✗) has no result; an operation filtered out by ")
+                    .append("`--bench` is simply not in the tables.\n\n").append(String.join("\n", lines)).append("\n\n");
         }
     }
 
@@ -468,6 +482,22 @@ final class Report {
             boolean noisy = noisy(run.find(op, store).orElseThrow()) || noisy(run.find(op, "jdbc").orElseThrow());
             return text + (noisy ? " ⚠" : "");
         }).orElse("–");
+    }
+
+    /** Whether any style of the run has a result for the operation (false: --bench filtered it out). */
+    static boolean measured(Results run, String op) {
+        return run.scores().stream().anyMatch(s -> s.operation().equals(op));
+    }
+
+    /** Why a result is missing: filtered out, not asked for, or a failed trial (the fairness check or an error). */
+    static String notTimed(Results run, String op, String store) {
+        if (!measured(run, op)) {
+            return "not run (filtered by --bench)";
+        }
+        if (!run.stores().contains(store)) {
+            return "not run (not in --store)";
+        }
+        return "failed ✗ (fairness check or error: jmh.log)";
     }
 
     static String chartName(String id, Results run) {

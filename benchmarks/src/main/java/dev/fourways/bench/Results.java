@@ -64,7 +64,7 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
         }
         for (String line : text(file).split("\n")) {
             if (!line.isBlank()) {
-                Map<String, Object> w = (Map<String, Object>) Json.parse(line);
+                Map<String, Object> w = (Map<String, Object>) JsonFiles.parse(line);
                 found.add(new Warmup((String) w.get("operation"), (String) w.get("store"), number(w.get("lastWarmup")),
                         number(w.get("measured"))));
             }
@@ -90,19 +90,20 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
     /** Reads a run folder written by {@link Compare}. */
     @SuppressWarnings("unchecked")
     static Results read(Path dir) {
-        Map<String, Object> env = (Map<String, Object>) Json.parse(text(dir.resolve(ENVIRONMENT)));
+        Map<String, Object> env = (Map<String, Object>) JsonFiles.parse(text(dir.resolve(ENVIRONMENT)));
         Map<String, String> environment = new LinkedHashMap<>();
+        // Old folders wrote integers as 2.0: shown as 2, as today's folders have them.
         env.forEach((k, v) -> environment.put(k, v instanceof Double d && d == Math.rint(d) ? String.valueOf(d.longValue())
                 : String.valueOf(v)));
         List<Score> scores = new ArrayList<>();
-        for (Object o : (List<Object>) Json.parse(text(dir.resolve(RESULTS)))) {
+        for (Object o : (List<Object>) JsonFiles.parse(text(dir.resolve(RESULTS)))) {
             scores.add(score((Map<String, Object>) o));
         }
         Map<String, Map<String, Integer>> statements = new LinkedHashMap<>();
         Map<String, Map<String, Integer>> commits = new LinkedHashMap<>();
         Path census = dir.resolve(STATEMENTS);
         if (Files.exists(census)) {
-            Map<String, Object> c = (Map<String, Object>) Json.parse(text(census));
+            Map<String, Object> c = (Map<String, Object>) JsonFiles.parse(text(census));
             perOperation((Map<String, Object>) c.get("statements"), statements);
             perOperation((Map<String, Object>) c.get("commits"), commits);
         }
@@ -111,9 +112,9 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
         if (Files.exists(startup)) {
             for (String line : text(startup).split("\n")) {
                 if (!line.isBlank()) {
-                    Map<String, Object> m = (Map<String, Object>) Json.parse(line);
+                    Map<String, Object> m = (Map<String, Object>) JsonFiles.parse(line);
                     classes.computeIfAbsent((String) m.get("store"), k -> new ArrayList<>())
-                            .add(((Double) m.get("classesLoaded")).longValue());
+                            .add(((Number) m.get("classesLoaded")).longValue());
                 }
             }
         }
@@ -129,7 +130,7 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
         }
         counts.forEach((store, ops) -> {
             Map<String, Integer> perOp = new LinkedHashMap<>();
-            ((Map<String, Object>) ops).forEach((op, n) -> perOp.put(op, ((Double) n).intValue()));
+            ((Map<String, Object>) ops).forEach((op, n) -> perOp.put(op, ((Number) n).intValue()));
             into.put(store, perOp);
         });
     }
@@ -169,8 +170,8 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
     }
 
     private static double number(Object o) {
-        if (o instanceof Double d) {
-            return d;
+        if (o instanceof Number n) {
+            return n.doubleValue();
         }
         try {
             return Double.parseDouble(String.valueOf(o));

@@ -8,8 +8,6 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,16 +59,15 @@ final class StyleWorkers implements AutoCloseable {
      * benchmark and store (a file is missing when the trial failed: the log says why). The workers
      * append the warm-up evidence to {@code out}/{@value Results#WARMUPS}. Progress goes to the
      * console from this scheduler's own count: {@code # fourways: benchmark i of n (...)} before
-     * each run, {@code # fourways: i of n runs done (...)} with the time left after it.
+     * each run, {@code # fourways: i of n runs done (...)} with the time left for the whole run after it ({@link RunEstimate}).
      *
      * @param benchmarks {@code Class.method} names, in run order
      * @param plans      how long each benchmark warms up and measures
      */
-    List<Path> runInterleaved(List<String> benchmarks, java.util.function.Function<String, QuickPlan> plans, Path out)
-            throws IOException {
+    List<Path> runInterleaved(List<String> benchmarks, java.util.function.Function<String, QuickPlan> plans, Path out,
+                              RunEstimate estimate) throws IOException {
         List<String> stores = List.copyOf(workers.keySet());
         List<Path> files = new ArrayList<>();
-        Instant started = Instant.now();
         int total = benchmarks.size() * stores.size();
         int done = 0;
         for (int b = 0; b < benchmarks.size(); b++) {
@@ -82,11 +79,9 @@ final class StyleWorkers implements AutoCloseable {
                         out.resolve(Results.WARMUPS), plans.apply(benchmarks.get(b)));
                 files.add(file);
                 done++;
-                Duration elapsed = Duration.between(started, Instant.now());
-                Duration left = elapsed.dividedBy(done).multipliedBy(total - done);
-                console.printf("# fourways: %d of %d runs done (%s on %s), %d min %02d s elapsed, about %d min %02d s left%n",
-                        done, total, benchmarks.get(b), store, elapsed.toMinutes(), elapsed.toSecondsPart(),
-                        left.toMinutes(), left.toSecondsPart());
+                estimate.benchmarkDone(benchmarks.get(b));
+                console.printf("# fourways: %d of %d runs done (%s on %s), %s%n", done, total, benchmarks.get(b), store,
+                        estimate.progress());
             }
         }
         return files;

@@ -4,30 +4,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fourways.UserStoreProvider;
 import dev.fourways.UserStoreProviders;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the whole comparison once, as briefly as JMH allows (in-process, one short iteration, 200
  * users), for every style on the class path, and checks that the report is written and complete.
  * It asserts nothing about speed: it catches a benchmark that throws, a store that fails the
  * fairness check, and a report that lost a table or a chart.
+ *
+ * <p>JMH's output (thousands of lines) goes only to the report folder's {@code jmh.log}, under
+ * {@code target/smoke-report/}; the test prints a few lines: where the report and the log are,
+ * and how many results it found.
  */
 class CompareSmokeTest {
 
     @Test
-    void shouldRunEveryBenchmarkForEveryStoreAndWriteACompleteReport(@TempDir Path out) throws Exception {
+    void shouldRunEveryBenchmarkForEveryStoreAndWriteACompleteReport() throws Exception {
+        // given
+        Path out = Path.of("target", "smoke-report");
+        deleteRecursively(out);
+
         // when
-        Path report = Compare.run(Compare.Mode.SMOKE, Map.of(), out);
+        Path report = Compare.run(RunSettings.smoke(out), new PrintStream(OutputStream.nullOutputStream()));
 
         // then
         List<String> stores = UserStoreProviders.all().stream().map(UserStoreProvider::name).toList();
         Results results = Results.read(out);
+        System.out.printf("Smoke run: %d JMH results for %s; report %s, JMH's output in %s%n", results.scores().size(),
+                stores, report.toAbsolutePath(), out.resolve(Results.LOG).toAbsolutePath());
         for (Operations.Operation op : Operations.ALL) {
             for (String store : stores) {
                 assertThat(results.find(op.name(), store))
@@ -42,7 +55,10 @@ class CompareSmokeTest {
             assertThat(results.startupClasses()).as("classes loaded at start-up by %s", store).containsKey(store);
         }
         String markdown = Files.readString(report);
-        assertThat(markdown).contains("## At a glance", "## Start-up", "## Environment and settings").doesNotContain("## Not timed");
+        assertThat(out.resolve(Results.LOG)).as("JMH's output, kept in the log").isNotEmptyFile();
+        assertThat(Files.readString(out.resolve(Results.LOG))).as("± decoded, not ??").containsAnyOf("±", "≈").doesNotContain("??");
+        assertThat(out.resolve("REPORT.html")).as("the HTML report").isNotEmptyFile();
+        assertThat(markdown).contains("## Summary", "## At a glance", "## Start-up", "## Environment and settings").doesNotContain("## Not timed");
         List<String> charts = new ArrayList<>(List.of("startup"));
         for (Operations.Family family : Operations.FAMILIES) {
             assertThat(markdown).contains("## " + family.title());
@@ -51,6 +67,16 @@ class CompareSmokeTest {
         for (String chart : charts) {
             assertThat(out.resolve("chart-" + chart + "-h2.png")).as("the %s chart", chart).isNotEmptyFile();
             assertThat(markdown).contains("chart-" + chart + "-h2.png");
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
         }
     }
 }

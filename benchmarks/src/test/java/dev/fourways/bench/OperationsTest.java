@@ -65,7 +65,7 @@ class OperationsTest {
         assertThat(Operations.ALL.stream().map(Operations.Operation::name)).doesNotHaveDuplicates();
         assertThat(Operations.FAMILIES).allSatisfy(f -> assertThat(f.operations()).isNotEmpty());
         assertThat(Operations.ALL).allSatisfy(op -> assertThat(Operations.FAMILIES).contains(op.family()));
-        assertThat(Compare.benchmarks(null)).as("./compare runs every operation")
+        assertThat(RunSettings.queryBenchmarks(java.util.Optional.empty())).as("./compare runs every operation")
                 .containsExactlyInAnyOrderElementsOf(Operations.ALL.stream().map(Operations.Operation::benchmarkName).toList());
     }
 

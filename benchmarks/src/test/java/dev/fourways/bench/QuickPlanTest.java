@@ -11,12 +11,12 @@ class QuickPlanTest {
     @Test
     void theSlowCallsAreBenchmarksThatExist() {
         // A renamed benchmark would silently fall back to the common plan.
-        assertThat(Compare.benchmarks(null)).containsAll(QuickPlan.SLOW);
+        assertThat(RunSettings.queryBenchmarks(java.util.Optional.empty())).containsAll(QuickPlan.SLOW);
     }
 
     @Test
     void everyBatchModeBenchmarkGetsTheBatchPlanAndNoOtherDoes() {
-        for (String benchmark : Compare.benchmarks(null)) {
+        for (String benchmark : RunSettings.queryBenchmarks(java.util.Optional.empty())) {
             boolean batchMode = benchmark.startsWith("DestructiveWriteBenchmarks.");
             assertThat(QuickPlan.of(benchmark) == QuickPlan.BATCHES).as(benchmark).isEqualTo(batchMode);
         }

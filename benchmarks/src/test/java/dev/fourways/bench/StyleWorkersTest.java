@@ -34,7 +34,8 @@ class StyleWorkersTest {
         // The test asserts nothing about speed, so it may run beside another JMH run (JMH's lock).
         try (StyleWorkers workers = StyleWorkers.start(List.of("jdbc", "jdbi"), "h2", 200,
                 List.of("-Djmh.ignoreLock=true"), console)) {
-            files = workers.runInterleaved(benchmarks, b -> new QuickPlan(1, "20ms", 2, "20ms"), out);
+            files = workers.runInterleaved(benchmarks, b -> new QuickPlan(1, "20ms", 2, "20ms"), out,
+                    RunEstimate.of(Compare.Mode.QUICK, benchmarks, 2, false));
         }
 
         // then

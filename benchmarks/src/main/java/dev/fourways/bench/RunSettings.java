@@ -1,0 +1,74 @@
+package dev.fourways.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What one comparison run measures, already checked by {@link CompareCommand}: every value here
+ * is valid, so a run never fails on an option after it has started JVMs.
+ *
+ * @param mode   how much measuring
+ * @param stores the styles, jdbc first ({@link Styles#inOrder})
+ * @param db     {@code h2}, {@code postgresql} or {@code mariadb}
+ * @param users  seeded users (each with {@value DataSet#PURCHASES_PER_USER} purchases)
+ * @param bench  the {@code --bench} regex, empty for every benchmark; see {@link #selects(String)}
+ * @param out    the report folder
+ */
+record RunSettings(Compare.Mode mode, List<String> stores, String db, int users, Optional<Pattern> bench, Path out) {
+
+    /** The start-up benchmark's method, which {@code --bench} is matched against like the others. */
+    static final String STARTUP_METHOD = Report.STARTUP;
+
+    /** The smoke test's run: every style found, every benchmark, 200 users, on H2. */
+    static RunSettings smoke(Path out) {
+        return new RunSettings(Compare.Mode.SMOKE, Styles.found(), "h2", 200, Optional.empty(), out);
+    }
+
+    /**
+     * Whether {@code --bench} selects a benchmark: the regex is <em>found</em> anywhere in the
+     * method name (Java regex, case-sensitive), for the query benchmarks and the start-up
+     * benchmark alike. {@code find} matches {@code findById}, {@code findByUsername} and
+     * {@code findWithPurchases}; {@code ^count$} only {@code count}.
+     */
+    static boolean selects(Optional<Pattern> bench, String method) {
+        return bench.map(p -> p.matcher(method).find()).orElse(true);
+    }
+
+    /** The query benchmarks selected, as {@code Class.method}, in the report's order. */
+    List<String> queryBenchmarks() {
+        return queryBenchmarks(bench);
+    }
+
+    /** Whether the start-up benchmark runs. */
+    boolean startup() {
+        return selects(bench, STARTUP_METHOD);
+    }
+
+    /**
+     * The query-cost benchmarks {@code bench} selects, as {@code Class.method}: the benchmark
+     * classes in {@link Operations#BENCHMARK_CLASSES} order, each class's operations in
+     * {@link Operations#ALL} order (JMH sorts methods by name; this order groups related
+     * benchmarks, as the report does).
+     */
+    static List<String> queryBenchmarks(Optional<Pattern> bench) {
+        List<String> found = new ArrayList<>();
+        for (Class<? extends StoreBenchmark> c : Operations.BENCHMARK_CLASSES) {
+            for (Operations.Operation op : Operations.ALL) {
+                if (op.benchmark() == c && selects(bench, op.name())) {
+                    found.add(op.benchmarkName());
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Every benchmark method {@code --bench} can select, for the message when it selects none. */
+    static List<String> benchmarkMethods() {
+        List<String> names = new ArrayList<>(Operations.ALL.stream().map(Operations.Operation::name).toList());
+        names.add(STARTUP_METHOD);
+        return names;
+    }
+}
