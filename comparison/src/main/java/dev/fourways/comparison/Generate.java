@@ -16,7 +16,10 @@ import java.util.stream.Stream;
  * The generator's entry point: captures the SQL on the database {@code fourways.db} names (H2 by
  * default) into {@code docs/comparison/sql/<database>.json}, then writes every page of
  * {@code docs/comparison/} from the code, the captures of all databases and the sample report.
- * {@code --pages-only} skips the capture. Run through {@value #COMMAND}.
+ * {@code --pages-only} skips the capture. What the pitfall tests last recorded
+ * ({@code <module>/target/pitfalls/}) is copied to {@code docs/comparison/sql/pitfalls/} first
+ * ({@link Pitfall#keepRecordings}). Run through {@value #COMMAND}, which runs the pitfall tests
+ * unless {@code --pages-only} is given.
  */
 public final class Generate {
 
@@ -42,6 +45,8 @@ public final class Generate {
             System.out.printf("captured %d operations x %d styles on %s in %.1f s%n", operations.size(), Style.ALL.size(),
                     captured.database(), (System.nanoTime() - start) / 1e9);
         }
+        int kept = Pitfall.keepRecordings(root, Pitfall.all(root));
+        System.out.println("kept " + kept + " pitfall SQL records in " + root.resolve(Pages.DIR).resolve(Pitfall.COMMITTED_SQL_DIR));
         Map<String, String> pages = new Pages(root, operations, readCaptures(root), SampleReport.read(root)).render();
         writePages(root, pages);
         System.out.println("wrote " + pages.size() + " pages to " + root.resolve(Pages.DIR));

@@ -91,7 +91,9 @@ public final class Pages {
                         .append("` it uses: ")
                         .append(helpers.stream().map(h -> h.title().replaceFirst("^.*helper: ", "")).collect(Collectors.joining(", ")))
                         .append("</summary>\n\n");
-                helpers.forEach(h -> md.append(fence(h.language(), h.code())));
+                // Each block under its name, so that a reader can find the one the summary named.
+                helpers.forEach(h -> md.append("`").append(h.title().replaceFirst("^.*helper: ", "").replace("`", ""))
+                        .append("`:\n\n").append(fence(h.language(), h.code())));
                 md.append("</details>\n\n");
             }
         }
@@ -226,13 +228,17 @@ public final class Pages {
 
     private String reasons(Operation op) {
         StringBuilder md = new StringBuilder("## Why each style costs what it does\n\n");
-        md.append("In each module README's words, the first sentence that names `").append(op.name())
-                .append("` (from its measured sections when it has one there):\n\n");
+        md.append("In each module README's words: a sentence that names `").append(op.name())
+                .append("` and speaks of what it sends or costs (round trips, statements, batches, joins, µs, allocation), "
+                        + "preferring the README's measured sections; sentences that list many operations, or only say how "
+                        + "precise a figure is, are not reasons and are left out. The figures above and the SQL are the "
+                        + "evidence; these sentences are the module's explanation of them.\n\n");
+        List<String> names = operations.stream().map(Operation::name).toList();
         for (Style style : Style.ALL.subList(1, Style.ALL.size())) {
-            Optional<ReadmeReasons.Reason> reason = ReadmeReasons.of(root, style, op.name());
+            Optional<ReadmeReasons.Reason> reason = ReadmeReasons.of(root, style, op.name(), names);
             md.append("- **").append(style.name()).append("**: ").append(reason
                     .map(r -> r.sentence() + " ([README](" + r.link() + "))")
-                    .orElse("its README does not discuss `" + op.name() + "`.")).append('\n');
+                    .orElse("the module README does not explain `" + op.name() + "`'s cost.")).append('\n');
         }
         return md.append('\n').toString();
     }
@@ -244,8 +250,9 @@ public final class Pages {
         md.append("Each pitfall is a test in its style's module (`src/test/java/.../pitfalls/`) that runs the naive code "
                 + "next to the idiom and asserts that the naive one breaks the contract (too many round trips, or a wrong "
                 + "answer) while the idiom keeps it. They run with the module's tests (`./mvnw verify`). The SQL below is "
-                + "what each variant sent in the last test run on H2, written by the test to `<module>/" + Pitfall.SQL_DIR
-                + "/`.\n\n");
+                + "what each variant sent on H2 when " + Generate.COMMAND + " last ran the pitfall tests (each test writes "
+                + "it to `<module>/" + Pitfall.SQL_DIR + "/`; the generator keeps a copy in [`" + Pitfall.COMMITTED_SQL_DIR
+                + "/`](" + Pitfall.COMMITTED_SQL_DIR + "/)).\n\n");
         for (Style style : Style.ALL) {
             List<Pitfall> mine = pitfalls.stream().filter(p -> p.style().equals(style)).toList();
             if (mine.isEmpty()) {
@@ -270,10 +277,9 @@ public final class Pages {
     }
 
     private String pitfallSql(Pitfall p) {
-        Path dir = root.resolve(p.style().module()).resolve(Pitfall.SQL_DIR);
         StringBuilder md = new StringBuilder();
-        for (String variant : List.of("naive", "idiom")) {
-            Path file = dir.resolve(p.className() + "." + variant + ".sql");
+        for (String variant : Pitfall.VARIANTS) {
+            Path file = p.committedSql(root, variant);
             if (Files.isRegularFile(file)) {
                 try {
                     String sql = Files.readString(file).strip();
@@ -286,7 +292,8 @@ public final class Pages {
                     throw new UncheckedIOException(e);
                 }
             } else {
-                md.append("*").append(variant).append(": no SQL recorded yet; run the module's tests.*\n\n");
+                md.append("*").append(variant).append(": no SQL recorded yet; run ").append(Generate.COMMAND)
+                        .append(", which runs the pitfall tests.*\n\n");
             }
         }
         return md.toString();

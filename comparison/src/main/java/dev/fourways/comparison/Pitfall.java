@@ -29,6 +29,10 @@ public record Pitfall(Style style, String className, String path, String title, 
 
     /** Where a pitfall test writes the statements each variant sent, relative to the module. */
     public static final String SQL_DIR = "target/pitfalls";
+    /** Where the generator keeps them for the pitfalls page, relative to {@link Pages#DIR}: committed. */
+    public static final String COMMITTED_SQL_DIR = "sql/pitfalls";
+    /** The two variants every pitfall test records: the naive code and the idiom. */
+    public static final List<String> VARIANTS = List.of("naive", "idiom");
 
     /** @return every pitfall of every style, style by style, by class name */
     public static List<Pitfall> all(Path root) {
@@ -48,6 +52,42 @@ public record Pitfall(Style style, String className, String path, String title, 
             }
         }
         return found;
+    }
+
+    /**
+     * The committed record of what a variant sent: {@code docs/comparison/sql/pitfalls/<test>.<variant>.sql}.
+     *
+     * @param variant one of {@link #VARIANTS}
+     */
+    public Path committedSql(Path root, String variant) {
+        return root.resolve(Pages.DIR).resolve(COMMITTED_SQL_DIR).resolve(className + "." + variant + ".sql");
+    }
+
+    /**
+     * Copies what the last run of each pitfall test recorded ({@code <module>/target/pitfalls/}) over
+     * the committed record, so the pitfalls page shows it without the tests being run again. A
+     * variant the tests did not record (they have not run since a clean) keeps its committed record.
+     *
+     * @return the records copied
+     */
+    public static int keepRecordings(Path root, List<Pitfall> pitfalls) {
+        int copied = 0;
+        for (Pitfall p : pitfalls) {
+            for (String variant : VARIANTS) {
+                Path recorded = root.resolve(p.style().module()).resolve(SQL_DIR).resolve(p.className() + "." + variant + ".sql");
+                if (Files.isRegularFile(recorded)) {
+                    try {
+                        Path committed = p.committedSql(root, variant);
+                        Files.createDirectories(committed.getParent());
+                        Files.copy(recorded, committed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        copied++;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        }
+        return copied;
     }
 
     private static Pitfall read(Path root, Style style, Path file) {

@@ -80,6 +80,32 @@ public final class SampleCalls {
     }
 
     /**
+     * Checks, before anything is captured, that every operation has a sample call, so that a
+     * contract that grew by several operations fails once, naming all of them.
+     *
+     * @param operations the contract's operations ({@link ContractReader#operations})
+     * @throws IllegalStateException naming each operation without a call, its signature, where to add
+     *                               the call, and that {@code --pages-only} still writes the pages
+     */
+    public static void requireAll(List<Operation> operations) {
+        List<Operation> missing = operations.stream().filter(o -> !CALLS.containsKey(o.name())).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        StringBuilder message = new StringBuilder("cannot capture the SQL: ").append(missing.size())
+                .append(missing.size() == 1 ? " operation of UserStore has" : " operations of UserStore have")
+                .append(" no sample call:");
+        missing.forEach(o -> message.append("\n  ").append(o.signature()));
+        message.append("\nAdd one entry per operation to CALLS in "
+                        + "comparison/src/main/java/dev/fourways/comparison/SampleCalls.java: a call with valid arguments "
+                        + "on the seeded data (Seed), the same on every run, then run ").append(Generate.COMMAND)
+                .append(" again. Until then ").append(Generate.COMMAND)
+                .append(" --pages-only writes the pages from the committed captures, and these operations' pages say "
+                        + "\"not captured\".");
+        throw new IllegalStateException(message.toString());
+    }
+
+    /**
      * @return the call for the operation
      * @throws IllegalStateException when the table has no call for it: name the operation and the fix
      */

@@ -41,10 +41,10 @@ public final class SqlCapture {
      * @param server     the database server ({@code DatabaseSettings.fromSystemProperties()})
      * @param operations the operations, in contract order
      * @return what each style sent for each operation
-     * @throws IllegalStateException when an operation has no sample call ({@link SampleCalls#of})
+     * @throws IllegalStateException when an operation has no sample call ({@link SampleCalls#requireAll})
      */
     public static Captured capture(DatabaseSettings server, List<Operation> operations) {
-        operations.forEach(o -> SampleCalls.of(o.name()));
+        SampleCalls.requireAll(operations);
         Map<String, Map<String, Captured.Call>> perOperation = new LinkedHashMap<>();
         operations.forEach(o -> perOperation.put(o.name(), new LinkedHashMap<>()));
         String product = "";
