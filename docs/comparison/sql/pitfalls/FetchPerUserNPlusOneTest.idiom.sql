@@ -1,0 +1,2 @@
+-- 1 round trip
+select users.id, users.username, users.email, users.display_name, users.created_at, users.version, (select coalesce(json_arrayagg(json_array(purchases.id, purchases.user_id, purchases.amount, purchases.status, cast(purchases.placed_at as varchar) null on null) order by purchases.placed_at, purchases.id), json_array(null on null)) from purchases where purchases.user_id = users.id) from (select users.id from users order by users.username offset ? rows fetch next ? rows only) k join users on users.id = k.id order by users.username;

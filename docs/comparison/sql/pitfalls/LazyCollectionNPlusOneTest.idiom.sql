@@ -1,0 +1,2 @@
+-- 1 round trip
+select ue2_0.id,ue2_0.created_at,ue2_0.display_name,ue2_0.email,p1_0.user_id,p1_0.id,p1_0.amount,p1_0.placed_at,p1_0.status,ue2_0.username,ue2_0.version from (select ue1_0.id from users ue1_0 order by ue1_0.username offset ? rows fetch first ? rows only) page1_0(c0) join users ue2_0 on ue2_0.id=page1_0.c0 left join purchases p1_0 on ue2_0.id=p1_0.user_id order by ue2_0.username,p1_0.placed_at,p1_0.id;
