@@ -74,7 +74,11 @@ public final class SampleCalls {
             Map.entry("cancelPurchasesPlacedBefore", (s, d, n) -> s.cancelPurchasesPlacedBefore(BASE.plus(2, ChronoUnit.DAYS))),
             Map.entry("topSpenders", (s, d, n) -> s.topSpenders(BASE, 3)),
             Map.entry("mergeUsers", (s, d, n) -> s.mergeUsers(d.freshUserWithPurchases("kept" + n),
-                    d.freshUserWithPurchases("merged" + n))));
+                    d.freshUserWithPurchases("merged" + n))),
+            // The update path, the one that differs most between databases (the insert path is create's SQL with a clause).
+            Map.entry("upsert", (s, d, n) -> s.upsert(new NewUser("user04", "upserted" + n + "@seed.test", "User 4",
+                    BASE.plus(4, ChronoUnit.HOURS)))),
+            Map.entry("claimPaidPurchases", (s, d, n) -> s.claimPaidPurchases(2)));
 
     private SampleCalls() {
     }

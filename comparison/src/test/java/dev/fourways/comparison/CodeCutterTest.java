@@ -40,6 +40,6 @@ class CodeCutterTest {
 
     @Test
     void anOperationWithoutASampleCallNamesTheTableToExtend() {
-        assertThatThrownBy(() -> SampleCalls.of("upsert")).hasMessageContaining("SampleCalls.java").hasMessageContaining("upsert");
+        assertThatThrownBy(() -> SampleCalls.of("archive")).hasMessageContaining("SampleCalls.java").hasMessageContaining("archive");
     }
 }

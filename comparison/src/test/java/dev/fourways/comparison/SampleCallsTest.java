@@ -18,14 +18,14 @@ class SampleCallsTest {
     void operationsWithoutASampleCallAreNamedTogetherWithTheFix() {
         List<Operation> operations = List.of(
                 new Operation("count", "long count()", ""),
-                new Operation("upsert", "User upsert(NewUser user)", ""),
-                new Operation("claimPaidPurchases", "List<Purchase> claimPaidPurchases(int limit)", ""));
+                new Operation("archive", "int archive(Instant before)", ""),
+                new Operation("renameUser", "User renameUser(long id, String username)", ""));
 
         assertThatThrownBy(() -> SampleCalls.requireAll(operations))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("2 operations of UserStore have no sample call")
-                .hasMessageContaining("User upsert(NewUser user)")
-                .hasMessageContaining("List<Purchase> claimPaidPurchases(int limit)")
+                .hasMessageContaining("int archive(Instant before)")
+                .hasMessageContaining("User renameUser(long id, String username)")
                 .hasMessageNotContaining("long count()")
                 .hasMessageContaining("SampleCalls.java")
                 .hasMessageContaining("--pages-only");
