@@ -58,7 +58,8 @@ import java.util.stream.Stream;
  *       {@code addPurchase} may first refill the store's block of reserved ids from a sequence,
  *       which is not transactional anyway.</td>
  *       <td>no commit, no rollback</td><td>no commit</td></tr>
- *   <tr><td>{@link #upsert}</td><td>autocommit: one statement (see its Javadoc)</td>
+ *   <tr><td>{@link #upsert}</td><td>autocommit: one statement on PostgreSQL and MariaDB; on H2 one
+ *       transaction (exactly one commit) of two (see its Javadoc)</td>
  *       <td>no commit, no rollback</td><td>no commit</td></tr>
  *   <tr><td>{@link #createAll}, {@link #page}, {@link #changeEmail}, {@link #mergeUsers},
  *       {@link #claimPaidPurchases}</td>
@@ -290,14 +291,17 @@ public interface UserStore extends AutoCloseable {
      *       guarded by {@code if(username = values(username), <new>, <old>)}, {@code returning ...};
      *       a returned row with another username means the e-mail's key matched another user, whose
      *       row was left as it was: EMAIL taken.</li>
-     *   <li>H2: {@code select ... from final table (merge into users using (values ...) on username
-     *       when matched then update ... when not matched then insert ...)}. H2's MERGE is not
-     *       atomic against a concurrent insert of the same username (it raises the duplicate), so
-     *       a store retries the statement once on a duplicate USERNAME: the retry matches the row
-     *       and updates it.</li>
+     *   <li>H2: one transaction (one commit) of two statements: {@code merge into users using (values
+     *       ...) on username when matched then update ... when not matched then insert ...}, then the
+     *       SELECT of the row by username. Not {@code select ... from final table (merge ...)}: in H2
+     *       2.5.252 a data change delta table keeps a change that violated the e-mail's unique
+     *       constraint (two users with one e-mail). H2's MERGE is not atomic against a concurrent
+     *       insert of the same username (it raises the duplicate), so a store retries the
+     *       transaction once on a duplicate USERNAME: the retry matches the row and updates it.</li>
      * </ul>
-     * Budget: at most 2 round trips (the upsert, and on H2 its single retry; a store that reserves
-     * ids in blocks may instead spend the second on refilling its block).
+     * Budget: at most 2 round trips (PostgreSQL and MariaDB 1; H2 2, and 2 more for its one
+     * retry under a concurrent insert; a store that reserves ids in blocks may spend one more on
+     * refilling its block).
      *
      * @param user validated as for {@link #create}
      * @return the user as stored after the call: a new id and version 0 when inserted; the existing

@@ -228,8 +228,14 @@ public final class JdbcUserStore implements UserStore {
             };
             return StreamSupport.stream(rows, false).onClose(() -> release(held, ps, rs));
         } catch (SQLException e) {
-            release(connection, null, null);
-            throw SqlErrorTranslator.translate("streamAll", e);
+            StoreException failure = SqlErrorTranslator.translate("streamAll", e);
+            try {
+                release(connection, null, null);
+            } catch (StoreException onRelease) {
+                // The first failure says what went wrong; on a lost connection the rollback fails too.
+                failure.addSuppressed(onRelease);
+            }
+            throw failure;
         }
     }
 
@@ -386,39 +392,63 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public User upsert(NewUser user) {
-        // Autocommit: the one statement is atomic on its own. On H2 a concurrent insert of the
-        // same username can still make MERGE raise the duplicate; the row then exists, so the one
-        // retry takes the update path (UserStore.upsert).
-        try {
-            return withConnection("upsert", c -> upsertOnce(c, user));
-        } catch (DuplicateUserException e) {
-            if (database != Database.H2 || e.field() != DuplicateUserException.Field.USERNAME) {
-                throw e;
-            }
-            return withConnection("upsert", c -> upsertOnce(c, user));
-        }
-    }
-
-    private User upsertOnce(Connection c, NewUser user) throws SQLException {
-        try (PreparedStatement ps = prepare(c, upsertSql())) {
-            ps.setString(1, user.username());
-            ps.setString(2, user.email());
-            ps.setString(3, user.displayName());
-            ps.setObject(4, utc(user.createdAt()));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                User stored = user(rs);
-                if (!stored.username().equals(user.username())) {
-                    // MariaDB: the e-mail's unique key matched another user, whose row the guarded
-                    // assignments left unchanged.
-                    throw new DuplicateUserException(DuplicateUserException.Field.EMAIL, null);
+        if (database == Database.H2) {
+            // H2 2.5's FINAL TABLE over MERGE (or UPDATE) keeps a change that violated the e-mail's
+            // unique constraint, so H2 runs the plain MERGE and reads back what it wrote, in one
+            // transaction (the row stays locked until the commit). A concurrent insert of the same
+            // username can still make MERGE raise the duplicate; the row then exists, so the one
+            // retry takes the update path (UserStore.upsert).
+            try {
+                return inTransaction("upsert", c -> mergeOnH2(c, user));
+            } catch (DuplicateUserException e) {
+                if (e.field() != DuplicateUserException.Field.USERNAME) {
+                    throw e;
                 }
-                return stored;
+                return inTransaction("upsert", c -> mergeOnH2(c, user));
             }
         }
+        // Autocommit: the one statement is atomic on its own.
+        return withConnection("upsert", c -> {
+            try (PreparedStatement ps = prepare(c, upsertSql())) {
+                bindUpsert(ps, user);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    User stored = user(rs);
+                    if (!stored.username().equals(user.username())) {
+                        // MariaDB: the e-mail's unique key matched another user, whose row the
+                        // guarded assignments left unchanged.
+                        throw new DuplicateUserException(DuplicateUserException.Field.EMAIL, null);
+                    }
+                    return stored;
+                }
+            }
+        });
     }
 
-    /** One statement per database; the id comes from the column's default (the sequence). */
+    private User mergeOnH2(Connection c, NewUser user) throws SQLException {
+        try (PreparedStatement ps = prepare(c, """
+                merge into users u
+                using (values (cast(? as varchar(50)), cast(? as varchar(120)), cast(? as varchar(200)),
+                               cast(? as timestamp(6) with time zone))) s(username, email, display_name, created_at)
+                on u.username = s.username
+                when matched then update set email = s.email, display_name = s.display_name, version = u.version + 1
+                when not matched then insert (username, email, display_name, created_at, version)
+                    values (s.username, s.email, s.display_name, s.created_at, 0)""")) {
+            bindUpsert(ps, user);
+            ps.executeUpdate();
+        }
+        return queryOne(c, "select " + USER_COLUMNS + " from users u where u.username = ?",
+                ps -> ps.setString(1, user.username())).orElseThrow();
+    }
+
+    private static void bindUpsert(PreparedStatement ps, NewUser user) throws SQLException {
+        ps.setString(1, user.username());
+        ps.setString(2, user.email());
+        ps.setString(3, user.displayName());
+        ps.setObject(4, utc(user.createdAt()));
+    }
+
+    /** One statement on PostgreSQL and MariaDB; the id comes from the column's default (the sequence). */
     private String upsertSql() {
         String returned = "id, username, email, display_name, created_at, version";
         return switch (database) {
@@ -428,7 +458,7 @@ public final class JdbcUserStore implements UserStore {
                         display_name = excluded.display_name, version = users.version + 1
                     returning\s""" + returned;
             // ON DUPLICATE KEY UPDATE also fires on users_email_uk: the guard leaves another
-            // user's row as it is, and upsertOnce sees the other username in RETURNING.
+            // user's row as it is, and upsert sees the other username in RETURNING.
             case MARIADB -> """
                     insert into users (username, email, display_name, created_at, version) values (?, ?, ?, ?, 0)
                     on duplicate key update
@@ -436,14 +466,7 @@ public final class JdbcUserStore implements UserStore {
                         display_name = if(username = values(username), values(display_name), display_name),
                         version = if(username = values(username), version + 1, version)
                     returning\s""" + returned;
-            case H2 -> "select " + returned + """
-                     from final table (merge into users u
-                      using (values (cast(? as varchar(50)), cast(? as varchar(120)), cast(? as varchar(200)),
-                                     cast(? as timestamp(6) with time zone))) s(username, email, display_name, created_at)
-                      on u.username = s.username
-                      when matched then update set email = s.email, display_name = s.display_name, version = u.version + 1
-                      when not matched then insert (username, email, display_name, created_at, version)
-                          values (s.username, s.email, s.display_name, s.created_at, 0))""";
+            case H2 -> throw new IllegalStateException("H2 upserts with mergeOnH2");
         };
     }
 
@@ -666,7 +689,7 @@ public final class JdbcUserStore implements UserStore {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException("streamAll: could not release the connection", e);
+            throw SqlErrorTranslator.translate("streamAll (releasing the connection)", e);
         }
     }
 }
