@@ -554,16 +554,16 @@ public final class JdbcUserStore implements UserStore {
                 c.setTransactionIsolation(isolation);
             }
             c.setAutoCommit(false);
+            T result;
             try {
-                T result = work.apply(c);
+                result = work.apply(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollbackKeeping(c, e);
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            c.setAutoCommit(true);
+            return result;
         } catch (SQLException e) {
             throw SqlErrorTranslator.translate(operation, e);
         } catch (UncheckedSql e) {
@@ -576,6 +576,19 @@ public final class JdbcUserStore implements UserStore {
         PreparedStatement ps = c.prepareStatement(sql);
         ps.setQueryTimeout(statementTimeoutSeconds);
         return ps;
+    }
+
+    /**
+     * Rolls back after {@code failure}; when that fails too (the connection is gone: the pool has
+     * already closed it), the first failure stays the one thrown, since it says what happened.
+     */
+    private static void rollbackKeeping(Connection c, Exception failure) {
+        try {
+            c.rollback();
+            c.setAutoCommit(true);
+        } catch (SQLException | RuntimeException onRollback) {
+            failure.addSuppressed(onRollback);
+        }
     }
 
     private long[] nextValues(Connection c, String sequence, int count) {

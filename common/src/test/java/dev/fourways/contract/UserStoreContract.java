@@ -1872,6 +1872,8 @@ public abstract class UserStoreContract {
                     store.createAll(batch);
                 }
             });
+            // The test ended every session of the pool, not only the store's: retire them all now.
+            database.dataSource().getHikariPoolMXBean().softEvictConnections();
 
             assertThat(faults.isAfterArmed()).as("%s must have sent a statement matching %s", operation, firstWrite).isFalse();
             assertThat(ended[0]).as("the server ended the store's session").isPositive();
@@ -1883,7 +1885,6 @@ public abstract class UserStoreContract {
                     .isEqualTo(usersBefore);
             assertThat(rows.purchases()).as("%s is atomic: no purchase moved", operation).isEqualTo(purchasesBefore);
 
-            database.dataSource().getHikariPoolMXBean().softEvictConnections();
             if (operation.equals("mergeUsers")) {
                 assertThat(store.mergeUsers(keep, remove).version()).as("the next call succeeds").isEqualTo(1);
             } else {
