@@ -319,9 +319,10 @@ public interface UserStore extends AutoCloseable {
      * {@code SELECT ... FOR UPDATE}) are skipped, never waited for: concurrent workers never block
      * one another and never claim the same purchase twice.
      *
-     * <p>One transaction (one commit), at the pool's default isolation (READ COMMITTED on
-     * PostgreSQL and H2, REPEATABLE READ on MariaDB, where a locking read reads the latest committed
-     * row anyway): a {@code SELECT ... WHERE status = 'PAID' ORDER BY placed_at, id LIMIT ? FOR
+     * <p>One transaction (one commit) at READ COMMITTED on every database (the default of
+     * PostgreSQL and H2; on MariaDB it must be set: under InnoDB's default REPEATABLE READ the claim
+     * waited for rows another claim held instead of skipping them, as the contract's
+     * {@code skipsWhatAnotherTransactionHoldsLockedWithoutWaiting} showed on MariaDB 10.11): a {@code SELECT ... WHERE status = 'PAID' ORDER BY placed_at, id LIMIT ? FOR
      * UPDATE SKIP LOCKED} (PostgreSQL 9.5+, MariaDB 10.6+, H2 2.2+), then one
      * {@code UPDATE ... SET status = 'SHIPPED' WHERE id IN (...)} of the rows it locked. Because
      * the lock skips, a claim may return fewer than {@code limit} (even none) while PAID purchases

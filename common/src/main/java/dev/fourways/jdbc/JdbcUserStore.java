@@ -474,7 +474,9 @@ public final class JdbcUserStore implements UserStore {
     public List<Purchase> claimPaidPurchases(int limit) {
         // A pessimistic lock that skips what others hold, then the write it protects: one
         // transaction, so the lock lasts until the rows are SHIPPED (UserStore.claimPaidPurchases).
-        return inTransaction("claimPaidPurchases", c -> {
+        // READ COMMITTED on every database (the default of PostgreSQL and H2): MariaDB's REPEATABLE
+        // READ would add next-key (gap) locks to the rows the claim reads.
+        return inTransaction("claimPaidPurchases", Connection.TRANSACTION_READ_COMMITTED, c -> {
             List<Purchase> locked = new ArrayList<>();
             try (PreparedStatement ps = prepare(c, """
                     select id, user_id, amount, status, placed_at from purchases

@@ -1723,9 +1723,12 @@ public abstract class UserStoreContract {
         }
 
         /**
-         * Another transaction holds the five oldest PAID purchases locked (a worker mid-claim): a
-         * claim must skip them without waiting (well under the statement timeout) and return the
-         * next ones; once the lock is gone, the five are claimable.
+         * Another worker holds the five oldest PAID purchases locked, mid-claim (plain JDBC running
+         * the claim's own lock statement, so that it locks them as a claim does): a claim must skip
+         * them without waiting (well under the statement timeout) and return the next ones; once
+         * the lock is gone, the five are claimable. On MariaDB 10.11 this fails when the claim runs at
+         * InnoDB's default REPEATABLE READ (it waits until the statement timeout): the claim must run
+         * at READ COMMITTED (UserStore.claimPaidPurchases).
          */
         @Test
         @Timeout(30)
@@ -1737,7 +1740,8 @@ public abstract class UserStoreContract {
             }
             List<Long> held = ids.subList(0, 5);
             List<Purchase> claimed;
-            try (AutoCloseable lock = rows.lock("select id from purchases where id in (?, ?, ?, ?, ?) for update", held.toArray())) {
+            try (AutoCloseable lock = rows.lock("select id from purchases where status = ? order by placed_at, id limit 5 for update skip locked",
+                    PurchaseStatus.PAID.name())) {
                 long started = System.nanoTime();
                 claimed = store.claimPaidPurchases(5);
                 long tookMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
