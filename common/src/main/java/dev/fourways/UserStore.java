@@ -327,6 +327,9 @@ public interface UserStore extends AutoCloseable {
      * {@code UPDATE ... SET status = 'SHIPPED' WHERE id IN (...)} of the rows it locked. Because
      * the lock skips, a claim may return fewer than {@code limit} (even none) while PAID purchases
      * remain that others hold; it never returns a purchase that was not PAID when it locked it.
+     * PostgreSQL and MariaDB skip the locked rows and then apply the limit; H2 (2.5) applies the
+     * limit first and then drops the locked rows, so on H2 a claim returns the unlocked ones among
+     * the oldest {@code limit} PAID purchases (possibly none while others hold those).
      * The index {@code purchases_status_placed_idx (status, placed_at, id)} lets the lock touch only
      * the rows it returns. Budget: at most 2 statements, whatever {@code limit}.
      *
