@@ -12,8 +12,8 @@ import java.time.Duration;
  * documented setting, which in the end calls JDBC's {@code Statement.setQueryTimeout(seconds)}:
  * the JDBC reference calls it on each statement; Hibernate {@code jakarta.persistence.query.timeout}
  * (milliseconds) / {@code org.hibernate.timeout} per query; MyBatis {@code defaultStatementTimeout}
- * (seconds) on the {@code Configuration}; Jdbi a {@code StatementCustomizer} calling
- * {@code setQueryTimeout}; jOOQ {@code Settings.withQueryTimeout(seconds)}. The drivers turn it
+ * (seconds) on the {@code Configuration}; Jdbi {@code SqlStatements.setQueryTimeout(seconds)} on
+ * its configuration; jOOQ {@code Settings.withQueryTimeout(seconds)}. The drivers turn it
  * into a server-side cancel: pgJDBC sends a cancel request (57014), MariaDB Connector/J prefixes
  * {@code SET STATEMENT max_statement_time=N FOR} (error 1969). H2 honours it while it works, but
  * not while a statement waits for a row lock: there its own {@code LOCK_TIMEOUT} applies (error

@@ -1462,8 +1462,8 @@ public abstract class UserStoreContract {
         /**
          * The server ends the pool's sessions (a restart, a failover) right after they were used,
          * so the pool hands them out unchecked (HikariCP checks a connection only when it has been
-         * idle for 500 ms). Every operation then either succeeds or fails with a plain
-         * {@code StoreException}: a lost connection is never reported as a domain answer (a missing
+         * idle for 500 ms). Every operation then either succeeds or fails with a
+         * {@link ConnectionLostException} (retryable): a lost connection is never reported as a domain answer (a missing
          * user, a duplicate, a stale version) nor as the library's own exception.
          */
         @Test
@@ -1494,7 +1494,7 @@ public abstract class UserStoreContract {
 
         /**
          * A stream whose session the server ends half-way either delivers every row or fails with a
-         * plain {@code StoreException}, never a silent short read; closing it returns its connection.
+         * {@link ConnectionLostException}, never a silent short read; closing it returns its connection.
          */
         @Test
         void aStreamThatLosesItsSessionHalfWayFailsWithAStoreException() {
@@ -2008,6 +2008,8 @@ public abstract class UserStoreContract {
                 pool.shutdownNow();
             }
             reporter.publishEntry("opposing merges", outcomes.toString());
+            // Also on the console, where a Maven run shows it: which way this style avoids the deadlock.
+            System.out.printf("opposing merges, %s on %s: %s%n", store, database.database(), outcomes);
 
             assertThat(outcomes.get("merged")).as("exactly one merge per pair succeeds: %s", outcomes).isEqualTo(pairs);
             assertThat(rows.userCount()).as("one user left per pair").isEqualTo(pairs);
