@@ -1655,8 +1655,14 @@ public abstract class UserStoreContract {
                     }
                 }
                 int perCall = database.database() == Database.H2 ? 4 : 2; // H2: MERGE and SELECT, and one retry
-                assertThat(statements.count()).as("upsert must take at most %d round trips per call", perCall)
+                // The Javadoc lets a store that reserves ids in blocks spend one more round trip on a
+                // refill (Hibernate's pooled sequence takes an id even for an upsert that updates);
+                // those are counted apart, so the per-call budget stays exact.
+                int refills = statements.countMatching("nextval|next value for");
+                assertThat(statements.count() - refills).as("upsert must take at most %d round trips per call, "
+                                + "besides %d refills of a block of ids", perCall, refills)
                         .isLessThanOrEqualTo(perCall * threads * names);
+                assertThat(refills).as("refills of a block of ids: at most one per call").isLessThanOrEqualTo(threads * names);
 
                 assertThat(rows.userCount()).as("one row per username").isEqualTo(names);
                 for (Map.Entry<String, List<User>> e : byUsername.entrySet()) {
