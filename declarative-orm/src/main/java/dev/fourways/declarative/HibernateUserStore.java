@@ -274,7 +274,13 @@ public final class HibernateUserStore implements UserStore {
                     .getResultStream()
                     .onClose(() -> release(session));
         } catch (RuntimeException e) {
-            release(session);
+            try {
+                release(session);
+            } catch (RuntimeException onRelease) {
+                // On a connection the server ended the rollback fails too ("Connection is closed");
+                // the first failure says what happened (a lost connection).
+                e.addSuppressed(onRelease);
+            }
             throw e;
         }
     }
@@ -305,7 +311,14 @@ public final class HibernateUserStore implements UserStore {
                 // JDBC error has marked the transaction rollback-only (HHH-12472), which reported a
                 // connection the server had ended as a missing user. The query throws; the entity
                 // it returns is managed all the same.
+                //
+                // Locked as it is read (select ... for update): the read is then the statement that
+                // waits for another transaction's lock, and a query carries the full statement
+                // timeout, where the update written at flush gets only the whole seconds left of the
+                // transaction timeout (inTransaction). The version check below is unchanged.
                 UserEntity user = UserQueries_.userToChange(session, id)
+                        .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                        .getResultList().stream().findFirst()
                         .orElseThrow(() -> UserNotFoundException.forId(id));
                 if (user.getVersion() != expectedVersion) {
                     throw new StaleUserException(id, expectedVersion, null);
@@ -335,7 +348,8 @@ public final class HibernateUserStore implements UserStore {
      */
     @Override
     public boolean delete(long id) {
-        return inStatelessTransaction(session -> UserQueries_.deleteUser(session, id));
+        return inStatelessTransaction(session -> timed(session.createMutationQuery(UserQueries_.DELETE_USER_Long)
+                .setParameter("id", id)) > 0);
     }
 
     /**
@@ -388,8 +402,10 @@ public final class HibernateUserStore implements UserStore {
     /** A bulk update, nothing loaded. In a transaction: see the class Javadoc. */
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
-        return inStatelessTransaction(session -> UserQueries_.cancelPurchases(session,
-                PurchaseStatus.CANCELLED, PurchaseStatus.NEW, PurchaseStatus.PAID, cutoff));
+        return inStatelessTransaction(session -> timed(session.createMutationQuery(
+                        UserQueries_.CANCEL_PURCHASES_PurchaseStatus_PurchaseStatus_PurchaseStatus_Instant)
+                .setParameter("cancelled", PurchaseStatus.CANCELLED).setParameter("placed", PurchaseStatus.NEW)
+                .setParameter("paid", PurchaseStatus.PAID).setParameter("cutoff", cutoff)));
     }
 
     @Override
@@ -452,7 +468,9 @@ public final class HibernateUserStore implements UserStore {
 
     private User upsertOnce(NewUser user) {
         return inStatelessTransaction(session -> {
-            UserQueries_.upsertUser(session, user.username(), user.email(), user.displayName(), user.createdAt());
+            timed(session.createMutationQuery(UserQueries_.UPSERT_USER_String_String_String_Instant)
+                    .setParameter("username", user.username()).setParameter("email", user.email())
+                    .setParameter("displayName", user.displayName()).setParameter("createdAt", user.createdAt()));
             // The unique key matched another user's e-mail (MariaDB's emulation, see
             // UserQueries.upsertUser): nothing of ours was written.
             User stored = UserQueries_.findByUsername(session, user.username()).map(UserEntity::toUser)
@@ -486,25 +504,42 @@ public final class HibernateUserStore implements UserStore {
                     .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                     .setHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, Timeouts.SKIP_LOCKED_MILLI)
                     .setMaxResults(limit)
+                    .setTimeout(statementTimeoutSeconds) // a stateless session: see timed()
                     .getResultList();
             if (locked.isEmpty()) {
                 return locked;
             }
-            UserQueries_.markShipped(session, PurchaseStatus.SHIPPED, locked.stream().map(Purchase::id).toList());
+            timed(session.createMutationQuery(UserQueries_.MARK_SHIPPED_PurchaseStatus_List)
+                    .setParameter("shipped", PurchaseStatus.SHIPPED)
+                    .setParameterList("ids", locked.stream().map(Purchase::id).toList()));
             return locked.stream()
                     .map(p -> new Purchase(p.id(), p.userId(), p.amount(), PurchaseStatus.SHIPPED, p.placedAt()))
                     .toList();
         });
     }
 
-    /** One stateful session and transaction; see {@link #begin}. */
+    /**
+     * Runs a mutation query of a stateless session with the statement timeout. The factory's
+     * {@code jakarta.persistence.query.timeout} is applied by the stateful {@code Session} only
+     * (Hibernate 7.4's {@code SessionImpl.applyQuerySettingsAndHints}; a {@code StatelessSession}
+     * reads no session properties), so a stateless query needs {@code setTimeout} itself. Without
+     * it the statement would get only what is left of the transaction timeout, in whole seconds
+     * rounded down: a delete blocked by another transaction's lock was cancelled after 1 s of a
+     * 2 s timeout (contract, PostgreSQL).
+     * https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/query/CommonQueryContract.html#setTimeout(int)
+     */
+    private int timed(org.hibernate.query.MutationQuery query) {
+        return query.setTimeout(statementTimeoutSeconds).executeUpdate();
+    }
+
+    /** One stateful session and transaction; see {@link #inTransaction(SharedSessionContract, int, java.util.function.Supplier)}. */
     private <R> R inTransaction(Function<Session, R> work) {
         try (Session session = sessionFactory.openSession()) {
             return inTransaction(session, java.sql.Connection.TRANSACTION_NONE, () -> work.apply(session));
         }
     }
 
-    /** One stateless session and transaction; see {@link #begin}. */
+    /** One stateless session and transaction; see {@link #inTransaction(SharedSessionContract, int, java.util.function.Supplier)}. */
     private <R> R inStatelessTransaction(Function<StatelessSession, R> work) {
         return inStatelessTransaction(java.sql.Connection.TRANSACTION_NONE, work);
     }

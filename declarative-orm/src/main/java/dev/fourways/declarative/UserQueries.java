@@ -24,7 +24,11 @@ import org.hibernate.query.SelectionQuery;
  *
  * <p>The session type says where a query runs: a {@link StatelessSession} for reads that only copy
  * rows into records and for bulk statements, a {@link Session} where the persistence context works
- * ({@code mergeUsers}). A {@link Page} parameter becomes {@code setPage}, an offset page.
+ * ({@code mergeUsers}). A {@link Page} parameter becomes {@code setPage}, an offset page. 
+ * The processor accepts only {@code int}/{@code long}/{@code boolean}/{@code void} for a mutation
+ * query, so a stateless session's mutation query, which needs {@code setTimeout} (see
+ * {@code HibernateUserStore.timed}), is run by name: its HQL is still checked here at compile time
+ * and taken from the generated {@code UserQueries_} constant.
  */
 interface UserQueries {
 
@@ -52,7 +56,7 @@ interface UserQueries {
     SelectionQuery<User> allUsersById(StatelessSession session);
 
     @HQL("delete from UserEntity where id = :id")
-    boolean deleteUser(StatelessSession session, Long id);
+    int deleteUser(StatelessSession session, Long id);
 
     /** One statement: the user left-joined to its purchases, ordered by the collection's {@code @OrderBy}. */
     @HQL("from UserEntity u left join fetch u.purchases where u.id = :id")
@@ -88,7 +92,7 @@ interface UserQueries {
 
     /** The user {@code changeEmail} changes, loaded into the stateful session's persistence context. */
     @HQL("where id = :id")
-    Optional<UserEntity> userToChange(Session session, Long id);
+    SelectionQuery<UserEntity> userToChange(Session session, Long id);
 
     /** Both users of a merge, in id order; the caller adds the lock mode. */
     @HQL("from UserEntity where id in (:keep, :remove) order by id")
