@@ -42,9 +42,9 @@ import org.apache.ibatis.session.TransactionIsolationLevel;
  *
  * <p>The session a method opens follows {@code UserStore}'s transaction policy:
  * <ul>
- *   <li>{@code openSession(true)}, auto-commit, for every one-statement operation, writes included:
- *       the statement is its own transaction and MyBatis calls neither {@code commit()} nor
- *       {@code rollback()} on the connection.</li>
+ *   <li>{@code openSession(true)}, auto-commit, for every one-statement operation, writes included
+ *       ({@code upsert} on PostgreSQL and MariaDB among them): the statement is its own transaction
+ *       and MyBatis calls neither {@code commit()} nor {@code rollback()} on the connection.</li>
  *   <li>{@code openSession()} (or {@code openSession(ExecutorType.BATCH)} for {@code createAll},
  *       {@code openSession(TransactionIsolationLevel)} at the database's snapshot isolation for
  *       {@code page}, see {@link #page}), one transaction, for {@code createAll}, {@code page},
@@ -54,6 +54,9 @@ import org.apache.ibatis.session.TransactionIsolationLevel;
  *       ran ("Transaction Control Methods" on the Java API page), so {@code page} commits with
  *       {@code commit(true)} and {@code mergeUsers} rolls back with {@code rollback(true)} when a
  *       user is missing.</li>
+ *   <li>{@code upsert} on H2 ({@code openSession()}, its merge and read in one transaction) and
+ *       {@code claimPaidPurchases} ({@code openSession(TransactionIsolationLevel.READ_COMMITTED)},
+ *       its lock and update in one transaction): see each method.</li>
  *   <li>{@code streamAll}: a session held by the stream until it is closed.</li>
  * </ul>
  * A session is not thread-safe and never outlives its call (but under {@code streamAll}'s
@@ -61,7 +64,13 @@ import org.apache.ibatis.session.TransactionIsolationLevel;
  *
  * <p>Errors: MyBatis wraps every {@code SQLException} in a {@code PersistenceException}, and
  * core MyBatis documents no hook to translate it (see the module README); this store lets it escape,
- * and the contract's guard reads the {@code SQLException} inside.
+ * and the contract's guard reads the {@code SQLException} inside (a lost connection, a deadlock, a
+ * timeout become the contract's {@code TransientStoreException}s there). A rollback that fails
+ * on a connection the server or the pool already ended does not hide the failure that caused it:
+ * {@code SqlSession.close()} rolls back through {@code BaseExecutor.close}, which catches and only
+ * logs the {@code SQLException} of that rollback, and try-with-resources would add anything else
+ * {@code close()} threw as suppressed. Every statement carries the store's statement timeout
+ * ({@code defaultStatementTimeout}, see {@link SqlSessionFactories}), but {@code streamAll}'s.
  */
 public final class MyBatisUserStore implements UserStore {
 
