@@ -278,7 +278,13 @@ public final class JooqUserStore implements UserStore {
                     .map(mapping(User::new))
                     .onClose(() -> endReadOnly(dsl, pool, connection));
         } catch (RuntimeException e) {
-            endReadOnly(dsl, pool, connection);
+            // On a connection the server ended, giving it back fails too ("Connection is closed",
+            // no SQLState); that must not replace the failure that says the connection was lost.
+            try {
+                endReadOnly(dsl, pool, connection);
+            } catch (RuntimeException onRelease) {
+                e.addSuppressed(onRelease);
+            }
             throw e;
         }
     }
