@@ -1874,14 +1874,15 @@ public abstract class UserStoreContract {
         }
 
         private void killInTheMiddleOfATransaction(String operation) {
-            long keep = seedUser("keeper");
-            long remove = seedUser("removed");
+            // Both dynamic tests share one database (one factory method): names of their own.
+            long keep = seedUser(operation + "-keeper");
+            long remove = seedUser(operation + "-removed");
             for (int i = 0; i < 3; i++) {
                 rows.insertPurchase(remove, purchase("2.00", PurchaseStatus.PAID, T0.plusSeconds(i)));
             }
             List<User> usersBefore = rows.users();
             List<Purchase> purchasesBefore = rows.purchases();
-            List<NewUser> batch = IntStream.range(0, 120).mapToObj(i -> newUser("batch%03d".formatted(i))).toList();
+            List<NewUser> batch = IntStream.range(0, 120).mapToObj(i -> newUser(operation + "-batch%03d".formatted(i))).toList();
             String firstWrite = operation.equals("mergeUsers") ? "update\\s+[\\w.\"`]*purchases\\b" : "insert\\s+into\\s+[\\w.\"`]*users\\b";
             int[] ended = {0};
             faults.afterNext(firstWrite, () -> ended[0] = database.killConnections());
