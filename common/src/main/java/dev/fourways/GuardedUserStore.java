@@ -176,6 +176,18 @@ public final class GuardedUserStore implements UserStore {
         return call("mergeUsers", () -> store.mergeUsers(keepId, removeId));
     }
 
+    @Override
+    public User upsert(NewUser user) {
+        Validation.require("user", user);
+        return call("upsert", () -> store.upsert(user));
+    }
+
+    @Override
+    public List<Purchase> claimPaidPurchases(int limit) {
+        Validation.pageSize("limit", limit);
+        return call("claimPaidPurchases", () -> store.claimPaidPurchases(limit));
+    }
+
     /** Closes the style's store the first time; later calls do nothing. */
     @Override
     public void close() {

@@ -58,10 +58,14 @@ import java.util.stream.Stream;
  *       {@code addPurchase} may first refill the store's block of reserved ids from a sequence,
  *       which is not transactional anyway.</td>
  *       <td>no commit, no rollback</td><td>no commit</td></tr>
- *   <tr><td>{@link #createAll}, {@link #page}, {@link #changeEmail}, {@link #mergeUsers}</td>
+ *   <tr><td>{@link #upsert}</td><td>autocommit: one statement on PostgreSQL and MariaDB; on H2 one
+ *       transaction (exactly one commit) of two (see its Javadoc)</td>
+ *       <td>no commit, no rollback</td><td>no commit</td></tr>
+ *   <tr><td>{@link #createAll}, {@link #page}, {@link #changeEmail}, {@link #mergeUsers},
+ *       {@link #claimPaidPurchases}</td>
  *       <td>one transaction: several statements that must all happen or none (createAll,
  *       mergeUsers), or a write and the read of what it wrote (changeEmail), or two reads that
- *       belong together (page)</td>
+ *       belong together (page), or a pessimistic lock and the write it protects (claimPaidPurchases)</td>
  *       <td>exactly one commit</td><td>no commit (rolled back)</td></tr>
  *   <tr><td>{@link #streamAll}</td>
  *       <td>one read-only transaction, held while the stream is open: PostgreSQL streams rows
@@ -73,6 +77,15 @@ import java.util.stream.Stream;
  * transaction instead; its store says so in its Javadoc and module README, its contract test
  * declares it ({@code UserStoreContract.operationsInTransaction()}), and the benchmark report's
  * "commits" column shows it.
+ *
+ * <h2>Failures: "retry this" or "fix this"</h2>
+ * A failure that may pass if the same call is repeated (a lost connection, a deadlock, a
+ * serialisation failure, a lock or statement timeout, an exhausted pool) is a
+ * {@link dev.fourways.error.TransientStoreException}; the call's transaction is rolled back, so
+ * repeating it is safe. Everything else ({@link DuplicateUserException}, {@link UserNotFoundException},
+ * {@link StaleUserException}, a plain {@link StoreException}) fails again unless something
+ * changes. The mapping is the table on {@code SqlErrorTranslator}. Every statement carries the
+ * statement timeout of the {@link StoreSettings} the store was opened with.
  *
  * <h2>Who does what</h2>
  * Callers get a store from {@link UserStoreProvider#open}, which puts a {@link GuardedUserStore}
@@ -252,6 +265,79 @@ public interface UserStore extends AutoCloseable {
      * @throws UserNotFoundException    when either user does not exist
      */
     User mergeUsers(long keepId, long removeId);
+
+    /**
+     * Inserts a user, or, when a user with that username exists, updates that user's e-mail and
+     * display name to the given ones and bumps its version by one (also when nothing changes: an
+     * upsert that matches is a write, as in {@link #changeEmail}). Atomic, in one statement where
+     * the database has one; concurrent upserts of one username never raise a duplicate-username
+     * error: exactly one of them inserts, the others update (in some order), so the stored row
+     * holds the values of the last writer and a version equal to the number of updates.
+     *
+     * <p>The matched user keeps its id, username and {@code createdAt} ({@code user.createdAt()} is
+     * used only when inserting). The e-mail's unique constraint still applies: when the e-mail
+     * belongs to another user (another username), nothing is written and
+     * {@link DuplicateUserException} with field {@code EMAIL} is raised, on the insert path and on
+     * the update path alike. (MariaDB's {@code ON DUPLICATE KEY UPDATE} fires on the e-mail's
+     * unique key too, and would update that other user; a MariaDB store must prevent that, see
+     * the JDBC reference.)
+     *
+     * <p>Statements, in autocommit (no commit, no rollback), per database, as the JDBC reference
+     * sends them:
+     * <ul>
+     *   <li>PostgreSQL: {@code insert ... on conflict (username) do update set email = excluded.email,
+     *       display_name = excluded.display_name, version = users.version + 1 returning ...}</li>
+     *   <li>MariaDB (10.5+): {@code insert ... on duplicate key update} with each assignment
+     *       guarded by {@code if(username = values(username), <new>, <old>)}, {@code returning ...};
+     *       a returned row with another username means the e-mail's key matched another user, whose
+     *       row was left as it was: EMAIL taken.</li>
+     *   <li>H2: one transaction (one commit) of two statements: {@code merge into users using (values
+     *       ...) on username when matched then update ... when not matched then insert ...}, then the
+     *       SELECT of the row by username. Not {@code select ... from final table (merge ...)}: in H2
+     *       2.5.252 a data change delta table keeps a change that violated the e-mail's unique
+     *       constraint (two users with one e-mail). H2's MERGE is not atomic against a concurrent
+     *       insert of the same username (it raises the duplicate), so a store retries the
+     *       transaction once on a duplicate USERNAME: the retry matches the row and updates it.</li>
+     * </ul>
+     * Budget: at most 2 round trips (PostgreSQL and MariaDB 1; H2 2, and 2 more for its one
+     * retry under a concurrent insert; a store that reserves ids in blocks may spend one more on
+     * refilling its block).
+     *
+     * @param user validated as for {@link #create}
+     * @return the user as stored after the call: a new id and version 0 when inserted; the existing
+     *         id, username and createdAt, the new e-mail and display name, and the version plus one
+     *         when updated
+     * @throws DuplicateUserException with field {@code EMAIL} when another user has the e-mail;
+     *                                nothing is written
+     */
+    User upsert(NewUser user);
+
+    /**
+     * A fulfilment worker's claim, under a pessimistic lock: takes up to {@code limit} PAID
+     * purchases, oldest first ({@code placedAt}, then id), marks them SHIPPED and returns them.
+     * Purchases that another transaction holds locked (another worker's claim in progress, or any
+     * {@code SELECT ... FOR UPDATE}) are skipped, never waited for: concurrent workers never block
+     * one another and never claim the same purchase twice.
+     *
+     * <p>One transaction (one commit) at READ COMMITTED on every database (the default of
+     * PostgreSQL and H2; on MariaDB it must be set: under InnoDB's default REPEATABLE READ the claim
+     * waited for rows another claim held instead of skipping them, as the contract's
+     * {@code skipsWhatAnotherTransactionHoldsLockedWithoutWaiting} showed on MariaDB 10.11): a {@code SELECT ... WHERE status = 'PAID' ORDER BY placed_at, id LIMIT ? FOR
+     * UPDATE SKIP LOCKED} (PostgreSQL 9.5+, MariaDB 10.6+, H2 2.2+), then one
+     * {@code UPDATE ... SET status = 'SHIPPED' WHERE id IN (...)} of the rows it locked. Because
+     * the lock skips, a claim may return fewer than {@code limit} (even none) while PAID purchases
+     * remain that others hold; it never returns a purchase that was not PAID when it locked it.
+     * PostgreSQL and MariaDB skip the locked rows and then apply the limit; H2 (2.5) applies the
+     * limit first and then drops the locked rows, so on H2 a claim returns the unlocked ones among
+     * the oldest {@code limit} PAID purchases (possibly none while others hold those).
+     * The index {@code purchases_status_placed_idx (status, placed_at, id)} lets the lock touch only
+     * the rows it returns. Budget: at most 2 statements, whatever {@code limit}.
+     *
+     * @param limit 1 to 1000
+     * @return the claimed purchases, as stored now (status SHIPPED), ordered by {@code placedAt},
+     *         then id; empty when no unlocked PAID purchase exists
+     */
+    List<Purchase> claimPaidPurchases(int limit);
 
     /**
      * Releases what the store built. Never closes the caller's {@code DataSource}. Idempotent.

@@ -36,10 +36,14 @@ public interface UserStoreProvider {
      * telling a stale version from a missing user, and releasing its connection when its stream is
      * closed.
      *
+     * It also applies {@code settings}: every statement it sends carries the statement timeout, set
+     * with its library's documented setting (see {@link StoreSettings}).
+     *
      * @param dataSource owned by the caller; the store never closes it
+     * @param settings   valid, never null
      * @return the style's store, unguarded
      */
-    UserStore newStore(DataSource dataSource);
+    UserStore newStore(DataSource dataSource, StoreSettings settings);
 
     /**
      * Opens a store over the caller's pool, on a database already migrated with the shared schema:
@@ -50,7 +54,17 @@ public interface UserStoreProvider {
      * @throws IllegalArgumentException when {@code dataSource} is null
      */
     default UserStore open(DataSource dataSource) {
+        return open(dataSource, StoreSettings.defaults());
+    }
+
+    /**
+     * The same, with the caller's settings (a statement timeout).
+     *
+     * @throws IllegalArgumentException when {@code dataSource} or {@code settings} is null
+     */
+    default UserStore open(DataSource dataSource, StoreSettings settings) {
         dev.fourways.domain.Validation.require("dataSource", dataSource);
-        return new GuardedUserStore(name(), newStore(dataSource));
+        dev.fourways.domain.Validation.require("settings", settings);
+        return new GuardedUserStore(name(), newStore(dataSource, settings));
     }
 }

@@ -58,7 +58,9 @@ class GuardedUserStoreTest {
                 op("pageWithPurchases", s -> s.pageWithPurchases(0, 20)),
                 op("cancelPurchasesPlacedBefore", s -> s.cancelPurchasesPlacedBefore(T)),
                 op("topSpenders", s -> s.topSpenders(T, 10)),
-                op("mergeUsers", s -> s.mergeUsers(1, 2)));
+                op("mergeUsers", s -> s.mergeUsers(1, 2)),
+                op("upsert", s -> s.upsert(USER)),
+                op("claimPaidPurchases", s -> s.claimPaidPurchases(10)));
     }
 
     /** Every operation that takes an argument the guard checks, called with an invalid one. */
@@ -76,7 +78,12 @@ class GuardedUserStoreTest {
                 op("pageWithPurchases(0, 1001)", s -> s.pageWithPurchases(0, 1001)),
                 op("cancelPurchasesPlacedBefore(null)", s -> s.cancelPurchasesPlacedBefore(null)),
                 op("topSpenders(T, 0)", s -> s.topSpenders(T, 0)),
-                op("mergeUsers(1, 1)", s -> s.mergeUsers(1, 1)));
+                op("mergeUsers(1, 1)", s -> s.mergeUsers(1, 1)),
+                op("upsert(null)", s -> s.upsert(null)),
+                op("claimPaidPurchases(0)", s -> s.claimPaidPurchases(0)),
+                op("claimPaidPurchases(-1)", s -> s.claimPaidPurchases(-1)),
+                op("claimPaidPurchases(1001)", s -> s.claimPaidPurchases(1001)),
+                op("claimPaidPurchases(Integer.MIN_VALUE)", s -> s.claimPaidPurchases(Integer.MIN_VALUE)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -175,7 +182,7 @@ class GuardedUserStoreTest {
 
         @Test
         void aFailureWhileFetchingARowIsTranslated() {
-            RuntimeException library = new RuntimeException("fetch failed", new SQLException("connection reset", "08006"));
+            RuntimeException library = new RuntimeException("fetch failed", new SQLException("invalid byte sequence for encoding", "22021"));
             Stream<User> failing = Stream.generate(() -> {
                 throw library;
             });

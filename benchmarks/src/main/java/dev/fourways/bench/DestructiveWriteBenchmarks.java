@@ -1,6 +1,7 @@
 package dev.fourways.bench;
 
 import dev.fourways.domain.NewUser;
+import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.User;
 import dev.fourways.UserStore;
@@ -43,6 +44,9 @@ import org.openjdk.jmh.infra.IterationParams;
  *       (10 purchases move).</li>
  *   <li>{@code cancelPurchasesPlacedBefore}: fresh NEW purchases in one-hour windows long before
  *       the seeded ones; each call moves the cut-off one window on, cancelling exactly 10.</li>
+ *   <li>{@code claimPaidPurchases}: fresh PAID purchases placed long before the seeded ones, 10 per
+ *       call; each call claims the 10 oldest under {@code FOR UPDATE SKIP LOCKED} and marks them
+ *       SHIPPED (one thread, so nothing is ever skipped: the figure is the claim's own cost).</li>
  * </ul>
  */
 @BenchmarkMode(Mode.SingleShotTime)
@@ -107,6 +111,20 @@ public class DestructiveWriteBenchmarks extends StoreBenchmark {
         }
     }
 
+    /**
+     * {@code claimPaidPurchases}' fixture: before each batch, unmeasured, {@code batchSize} × 10 PAID
+     * purchases placed before every seeded one, so each call claims exactly 10 fresh ones.
+     */
+    @State(Scope.Benchmark)
+    public static class PaidPurchases {
+
+        @Setup(Level.Iteration)
+        public void createPaidPurchases(DestructiveWriteBenchmarks benchmark, IterationParams iteration) {
+            benchmark.createPurchases(iteration.getBatchSize(), PurchaseStatus.PAID);
+            collectSetupGarbage();
+        }
+    }
+
     /** The setup wrote thousands of rows; its garbage is collected here, not inside the timed batch. */
     private static void collectSetupGarbage() {
         System.gc();
@@ -138,6 +156,12 @@ public class DestructiveWriteBenchmarks extends StoreBenchmark {
         return userStore.cancelPurchasesPlacedBefore(WINDOWS_START.plus(++windows.next, ChronoUnit.HOURS));
     }
 
+    /** Claims the 10 oldest PAID purchases (all fresh ones) and marks them SHIPPED. */
+    @Benchmark
+    public List<Purchase> claimPaidPurchases(PaidPurchases paid) {
+        return userStore.claimPaidPurchases(DataSet.PURCHASES_PER_USER);
+    }
+
     private static long target(long[] targets, int i) {
         if (i >= targets.length) {
             throw new IllegalStateException("more calls than targets prepared for this batch: " + i);
@@ -159,11 +183,16 @@ public class DestructiveWriteBenchmarks extends StoreBenchmark {
     }
 
     private void createPurchaseWindows(int windows) {
+        createPurchases(windows, PurchaseStatus.NEW);
+    }
+
+    /** {@code windows} one-hour windows of 10 purchases in {@code status}, from {@link #WINDOWS_START} on. */
+    private void createPurchases(int windows, PurchaseStatus status) {
         List<Object[]> rows = new ArrayList<>(windows * DataSet.PURCHASES_PER_USER);
         for (int w = 0; w < windows; w++) {
             for (int j = 0; j < DataSet.PURCHASES_PER_USER; j++) {
                 long buyer = data.id(workload.pick(w * DataSet.PURCHASES_PER_USER + j));
-                rows.add(new Object[] {buyer, new BigDecimal("9.99"), PurchaseStatus.NEW.name(),
+                rows.add(new Object[] {buyer, new BigDecimal("9.99"), status.name(),
                         WINDOWS_START.plus(w, ChronoUnit.HOURS).plus(j, ChronoUnit.MINUTES)});
             }
         }

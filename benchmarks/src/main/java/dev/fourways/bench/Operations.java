@@ -147,7 +147,19 @@ final class Operations {
             new Operation("mergeUsers", WRITES, DestructiveWriteBenchmarks.class, 0,
                     (s, a, k) -> s.mergeUsers(a.freshUserWithPurchases(), a.freshUserWithPurchases())),
             new Operation("cancelPurchasesPlacedBefore", WRITES, DestructiveWriteBenchmarks.class, 0,
-                    (s, a, k) -> s.cancelPurchasesPlacedBefore(DataSet.BASE.plus(30, ChronoUnit.DAYS))));
+                    (s, a, k) -> s.cancelPurchasesPlacedBefore(DataSet.BASE.plus(30, ChronoUnit.DAYS))),
+            // Even calls take upsert's update path (a seeded user's username, a fresh e-mail), odd
+            // calls its insert path (a new user).
+            new Operation("upsert", WRITES, WriteBenchmarks.class, 0, (s, a, k) -> {
+                if (k % 2 == 1) {
+                    return s.upsert(a.newUser());
+                }
+                User before = a.current(a.workload().data().id(a.workload().pick(k)));
+                return s.upsert(new NewUser(before.username(), a.newUser().email(), before.displayName(), before.createdAt()));
+            }),
+            // Uses up PAID purchases, so it runs among the destructive writes.
+            new Operation("claimPaidPurchases", WRITES, DestructiveWriteBenchmarks.class, 0,
+                    (s, a, k) -> s.claimPaidPurchases(10)));
 
     /**
      * The query-cost benchmark classes, in run order (the order of their first operation in

@@ -16,11 +16,17 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code changeEmail} is self-cancelling: it flips a user's e-mail between two addresses, so
  *       each call is a real change (the row is written, the version checked and bumped) and the
  *       data never grows.</li>
+ *   <li>{@code upsert} alternates its two paths on users of its own: even calls insert a new user,
+ *       odd calls upsert that same username again with a new e-mail (the update path: the row
+ *       matched, written, its version bumped). The seeded users are left alone, so
+ *       {@code changeEmail}'s versions stay right; the added users are deleted after each
+ *       iteration.</li>
  * </ul>
  */
 public class WriteBenchmarks extends StoreBenchmark {
 
     private long created;
+    private long upserted;
     private long[] versions;
     private boolean[] changed;
     private String[] otherEmails;
@@ -58,5 +64,13 @@ public class WriteBenchmarks extends StoreBenchmark {
         versions[i] = user.version();
         changed[i] = !changed[i];
         return user;
+    }
+
+    /** Even calls: upsert's insert path (a new username); odd calls: its update path (the username just inserted, a new e-mail). */
+    @Benchmark
+    public User upsert() {
+        long n = upserted++;
+        long user = n - n % 2;
+        return userStore.upsert(NewUser.of("up" + user, "up" + user + (n % 2 == 0 ? "a" : "b") + "@upsert.test"));
     }
 }

@@ -19,7 +19,23 @@ public final class ConnectionPools {
      * @param name shown in HikariCP's logs and thread names
      */
     public static HikariDataSource open(DatabaseSettings settings, String name) {
+        return open(settings, name, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /** HikariCP's own default: how long {@code getConnection()} waits for a free connection. */
+    public static final java.time.Duration DEFAULT_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * The same, with another connection timeout: how long a caller waits for a connection when
+     * every one is in use before HikariCP throws {@code SQLTransientConnectionException}. Set at
+     * construction: HikariCP reads it into the pool when the pool starts, so changing it later
+     * through the MXBean does not shorten the wait.
+     *
+     * @param connectionTimeout at least 250 ms (HikariCP's minimum)
+     */
+    public static HikariDataSource open(DatabaseSettings settings, String name, java.time.Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         config.setPoolName(name);
         config.setJdbcUrl(settings.url());
         config.setUsername(settings.user());

@@ -40,12 +40,19 @@ public final class IsolatedDatabase implements AutoCloseable {
      * @throws IllegalStateException when the server cannot be reached; the message names the URL
      */
     public static IsolatedDatabase create(DatabaseSettings server, String prefix) {
+        return create(server, prefix, ConnectionPools.DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /**
+     * The same, with the pool's connection timeout ({@link ConnectionPools#open(DatabaseSettings, String, java.time.Duration)}).
+     */
+    public static IsolatedDatabase create(DatabaseSettings server, String prefix, java.time.Duration connectionTimeout) {
         if (!prefix.matches("[a-z]{1,20}")) {
             throw new IllegalArgumentException("prefix: must be 1 to 20 lower-case letters, was '" + prefix + "'");
         }
         String name = "fw_" + prefix + "_" + HexFormat.of().formatHex(RANDOM.generateSeed(6));
         DatabaseSettings isolated = server.withUrl(createOn(server, name));
-        HikariDataSource pool = ConnectionPools.open(isolated, name);
+        HikariDataSource pool = ConnectionPools.open(isolated, name, connectionTimeout);
         try {
             Migrations.migrate(pool, server.database());
         } catch (RuntimeException e) {
@@ -75,6 +82,8 @@ public final class IsolatedDatabase implements AutoCloseable {
      * a failover or an administrator would: H2's {@code ABORT_SESSION}, PostgreSQL's
      * {@code pg_terminate_backend} (the pool's sessions carry its name as {@code application_name}),
      * MariaDB's {@code KILL CONNECTION}. The pool does not know until it next uses a connection.
+     * On PostgreSQL (14+) it waits up to 5 s until each session has ended, so that the very next
+     * statement on it fails rather than racing the signal.
      *
      * @return how many sessions were ended
      */
@@ -82,7 +91,7 @@ public final class IsolatedDatabase implements AutoCloseable {
         return switch (server.database()) {
             case H2 -> countTrue(isolated, "select abort_session(session_id) from information_schema.sessions"
                     + " where session_id <> session_id()");
-            case POSTGRESQL -> countTrue(server, "select pg_terminate_backend(pid) from pg_stat_activity"
+            case POSTGRESQL -> countTrue(server, "select pg_terminate_backend(pid, 5000) from pg_stat_activity"
                     + " where application_name = '" + name + "' and pid <> pg_backend_pid()");
             case MARIADB -> killMariaDbSessions();
         };

@@ -1,5 +1,6 @@
 package dev.fourways.jdbc;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.db.Database;
 import dev.fourways.db.LikePatterns;
@@ -13,6 +14,7 @@ import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.error.DuplicateUserException;
 import dev.fourways.error.SqlErrorTranslator;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.StoreException;
@@ -66,11 +68,17 @@ public final class JdbcUserStore implements UserStore {
     private final Database database;
     private final PooledIds userIds = new PooledIds();
     private final PooledIds purchaseIds = new PooledIds();
+    /** {@link StoreSettings#statementTimeoutSeconds()}, set on every statement (JDBC's own idiom). */
+    private final int statementTimeoutSeconds;
 
-    /** @param dataSource a pool on a migrated database; never closed by this store */
-    public JdbcUserStore(DataSource dataSource) {
+    /**
+     * @param dataSource a pool on a migrated database; never closed by this store
+     * @param settings   the statement timeout, applied with {@code Statement.setQueryTimeout} on every statement
+     */
+    public JdbcUserStore(DataSource dataSource, StoreSettings settings) {
         this.dataSource = dataSource;
         this.database = Database.of(dataSource);
+        this.statementTimeoutSeconds = settings.statementTimeoutSeconds();
     }
 
     @Override
@@ -80,7 +88,7 @@ public final class JdbcUserStore implements UserStore {
         // transactional anyway, so it needs no transaction around it.
         return withConnection("create", c -> {
             long id = userIds.take(1, n -> nextValues(c, "users_seq", n))[0];
-            try (PreparedStatement ps = c.prepareStatement(INSERT_USER)) {
+            try (PreparedStatement ps = prepare(c, INSERT_USER)) {
                 bindUser(ps, id, user);
                 ps.executeUpdate();
             }
@@ -92,7 +100,7 @@ public final class JdbcUserStore implements UserStore {
     public List<User> createAll(List<NewUser> users) {
         return inTransaction("createAll", connection -> {
             long[] ids = userIds.take(users.size(), n -> nextValues(connection, "users_seq", n));
-            try (PreparedStatement ps = connection.prepareStatement(INSERT_USER)) {
+            try (PreparedStatement ps = prepare(connection, INSERT_USER)) {
                 List<User> created = new ArrayList<>(users.size());
                 for (int i = 0; i < users.size(); i++) {
                     bindUser(ps, ids[i], users.get(i));
@@ -121,7 +129,7 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public long count() {
-        return withConnection("count", JdbcUserStore::countUsers);
+        return withConnection("count", this::countUsers);
     }
 
     @Override
@@ -197,6 +205,8 @@ public final class JdbcUserStore implements UserStore {
             connection = dataSource.getConnection();
             // PostgreSQL only streams with a fetch size inside a transaction; the others ignore it.
             connection.setAutoCommit(false);
+            // No statement timeout: the caller reads at its own pace, and MariaDB's max_statement_time
+            // would end a stream that is merely read slowly (StoreSettings).
             PreparedStatement ps = connection.prepareStatement("select " + USER_COLUMNS + " from users u order by u.id");
             ps.setFetchSize(STREAM_FETCH_SIZE);
             ResultSet rs = ps.executeQuery();
@@ -218,8 +228,14 @@ public final class JdbcUserStore implements UserStore {
             };
             return StreamSupport.stream(rows, false).onClose(() -> release(held, ps, rs));
         } catch (SQLException e) {
-            release(connection, null, null);
-            throw SqlErrorTranslator.translate("streamAll", e);
+            StoreException failure = SqlErrorTranslator.translate("streamAll", e);
+            try {
+                release(connection, null, null);
+            } catch (StoreException onRelease) {
+                // The first failure says what went wrong; on a lost connection the rollback fails too.
+                failure.addSuppressed(onRelease);
+            }
+            throw failure;
         }
     }
 
@@ -227,7 +243,7 @@ public final class JdbcUserStore implements UserStore {
     public User changeEmail(long id, long expectedVersion, String newEmail) {
                 return inTransaction("changeEmail", c -> {
             int updated;
-            try (PreparedStatement ps = c.prepareStatement(
+            try (PreparedStatement ps = prepare(c, 
                     "update users set email = ?, version = version + 1 where id = ? and version = ?")) {
                 ps.setString(1, newEmail);
                 ps.setLong(2, id);
@@ -249,7 +265,7 @@ public final class JdbcUserStore implements UserStore {
     public boolean delete(long id) {
         // One statement: the purchases go by the foreign key's ON DELETE CASCADE, never loaded.
         return withConnection("delete", c -> {
-            try (PreparedStatement ps = c.prepareStatement("delete from users where id = ?")) {
+            try (PreparedStatement ps = prepare(c, "delete from users where id = ?")) {
                 ps.setLong(1, id);
                 return ps.executeUpdate() > 0;
             }
@@ -261,7 +277,7 @@ public final class JdbcUserStore implements UserStore {
         // A missing user is the foreign key's refusal, translated to UserNotFoundException.
         return withConnection("addPurchase", c -> {
             long id = purchaseIds.take(1, n -> nextValues(c, "purchases_seq", n))[0];
-            try (PreparedStatement ps = c.prepareStatement(
+            try (PreparedStatement ps = prepare(c, 
                     "insert into purchases (id, user_id, amount, status, placed_at) values (?, ?, ?, ?, ?)")) {
                 ps.setLong(1, id);
                 ps.setLong(2, userId);
@@ -308,7 +324,7 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
                 return withConnection("cancelPurchasesPlacedBefore", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
+            try (PreparedStatement ps = prepare(c, 
                     "update purchases set status = ? where status in (?, ?) and placed_at < ?")) {
                 ps.setString(1, PurchaseStatus.CANCELLED.name());
                 ps.setString(2, PurchaseStatus.NEW.name());
@@ -322,7 +338,7 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public List<SpenderSummary> topSpenders(Instant since, int limit) {
                 return withConnection("topSpenders", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
+            try (PreparedStatement ps = prepare(c, 
                     """
                     select u.id, u.username, count(*) as purchase_count, sum(p.amount) as total
                     from purchases p join users u on u.id = p.user_id
@@ -350,7 +366,7 @@ public final class JdbcUserStore implements UserStore {
         return inTransaction("mergeUsers", c -> {
             // 1. Both users must exist; lock them (in id order, so two merges cannot deadlock).
             List<Long> present = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select id from users where id in (?, ?) order by id for update")) {
+            try (PreparedStatement ps = prepare(c, "select id from users where id in (?, ?) order by id for update")) {
                 ps.setLong(1, keepId);
                 ps.setLong(2, removeId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -371,6 +387,122 @@ public final class JdbcUserStore implements UserStore {
             // 5. The kept user as it is now.
             return queryOne(c, "select " + USER_COLUMNS + " from users u where u.id = ?", ps -> ps.setLong(1, keepId))
                     .orElseThrow();
+        });
+    }
+
+    @Override
+    public User upsert(NewUser user) {
+        if (database == Database.H2) {
+            // H2 2.5's FINAL TABLE over MERGE (or UPDATE) keeps a change that violated the e-mail's
+            // unique constraint, so H2 runs the plain MERGE and reads back what it wrote, in one
+            // transaction (the row stays locked until the commit). A concurrent insert of the same
+            // username can still make MERGE raise the duplicate; the row then exists, so the one
+            // retry takes the update path (UserStore.upsert).
+            try {
+                return inTransaction("upsert", c -> mergeOnH2(c, user));
+            } catch (DuplicateUserException e) {
+                if (e.field() != DuplicateUserException.Field.USERNAME) {
+                    throw e;
+                }
+                return inTransaction("upsert", c -> mergeOnH2(c, user));
+            }
+        }
+        // Autocommit: the one statement is atomic on its own.
+        return withConnection("upsert", c -> {
+            try (PreparedStatement ps = prepare(c, upsertSql())) {
+                bindUpsert(ps, user);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    User stored = user(rs);
+                    if (!stored.username().equals(user.username())) {
+                        // MariaDB: the e-mail's unique key matched another user, whose row the
+                        // guarded assignments left unchanged.
+                        throw new DuplicateUserException(DuplicateUserException.Field.EMAIL, null);
+                    }
+                    return stored;
+                }
+            }
+        });
+    }
+
+    private User mergeOnH2(Connection c, NewUser user) throws SQLException {
+        try (PreparedStatement ps = prepare(c, """
+                merge into users u
+                using (values (cast(? as varchar(50)), cast(? as varchar(120)), cast(? as varchar(200)),
+                               cast(? as timestamp(6) with time zone))) s(username, email, display_name, created_at)
+                on u.username = s.username
+                when matched then update set email = s.email, display_name = s.display_name, version = u.version + 1
+                when not matched then insert (username, email, display_name, created_at, version)
+                    values (s.username, s.email, s.display_name, s.created_at, 0)""")) {
+            bindUpsert(ps, user);
+            ps.executeUpdate();
+        }
+        return queryOne(c, "select " + USER_COLUMNS + " from users u where u.username = ?",
+                ps -> ps.setString(1, user.username())).orElseThrow();
+    }
+
+    private static void bindUpsert(PreparedStatement ps, NewUser user) throws SQLException {
+        ps.setString(1, user.username());
+        ps.setString(2, user.email());
+        ps.setString(3, user.displayName());
+        ps.setObject(4, utc(user.createdAt()));
+    }
+
+    /** One statement on PostgreSQL and MariaDB; the id comes from the column's default (the sequence). */
+    private String upsertSql() {
+        String returned = "id, username, email, display_name, created_at, version";
+        return switch (database) {
+            case POSTGRESQL -> """
+                    insert into users (username, email, display_name, created_at, version) values (?, ?, ?, ?, 0)
+                    on conflict (username) do update set email = excluded.email,
+                        display_name = excluded.display_name, version = users.version + 1
+                    returning\s""" + returned;
+            // ON DUPLICATE KEY UPDATE also fires on users_email_uk: the guard leaves another
+            // user's row as it is, and upsert sees the other username in RETURNING.
+            case MARIADB -> """
+                    insert into users (username, email, display_name, created_at, version) values (?, ?, ?, ?, 0)
+                    on duplicate key update
+                        email = if(username = values(username), values(email), email),
+                        display_name = if(username = values(username), values(display_name), display_name),
+                        version = if(username = values(username), version + 1, version)
+                    returning\s""" + returned;
+            case H2 -> throw new IllegalStateException("H2 upserts with mergeOnH2");
+        };
+    }
+
+    @Override
+    public List<Purchase> claimPaidPurchases(int limit) {
+        // A pessimistic lock that skips what others hold, then the write it protects: one
+        // transaction, so the lock lasts until the rows are SHIPPED (UserStore.claimPaidPurchases).
+        // READ COMMITTED on every database (the default of PostgreSQL and H2): MariaDB's REPEATABLE
+        // READ would add next-key (gap) locks to the rows the claim reads.
+        return inTransaction("claimPaidPurchases", Connection.TRANSACTION_READ_COMMITTED, c -> {
+            List<Purchase> locked = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, """
+                    select id, user_id, amount, status, placed_at from purchases
+                    where status = ? order by placed_at, id limit ? for update skip locked""")) {
+                ps.setString(1, PurchaseStatus.PAID.name());
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        locked.add(new Purchase(rs.getLong("id"), rs.getLong("user_id"), rs.getBigDecimal("amount"),
+                                PurchaseStatus.SHIPPED, instant(rs, "placed_at")));
+                    }
+                }
+            }
+            if (locked.isEmpty()) {
+                return locked;
+            }
+            StringJoiner ids = new StringJoiner(", ", "update purchases set status = ? where id in (", ")");
+            locked.forEach(p -> ids.add("?"));
+            try (PreparedStatement ps = prepare(c, ids.toString())) {
+                ps.setString(1, PurchaseStatus.SHIPPED.name());
+                for (int i = 0; i < locked.size(); i++) {
+                    ps.setLong(i + 2, locked.get(i).id());
+                }
+                ps.executeUpdate();
+            }
+            return locked;
         });
     }
 
@@ -424,16 +556,16 @@ public final class JdbcUserStore implements UserStore {
                 c.setTransactionIsolation(isolation);
             }
             c.setAutoCommit(false);
+            T result;
             try {
-                T result = work.apply(c);
+                result = work.apply(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollbackKeeping(c, e);
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            c.setAutoCommit(true);
+            return result;
         } catch (SQLException e) {
             throw SqlErrorTranslator.translate(operation, e);
         } catch (UncheckedSql e) {
@@ -441,8 +573,28 @@ public final class JdbcUserStore implements UserStore {
         }
     }
 
+    /** Every statement carries the store's statement timeout. */
+    private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        ps.setQueryTimeout(statementTimeoutSeconds);
+        return ps;
+    }
+
+    /**
+     * Rolls back after {@code failure}; when that fails too (the connection is gone: the pool has
+     * already closed it), the first failure stays the one thrown, since it says what happened.
+     */
+    private static void rollbackKeeping(Connection c, Exception failure) {
+        try {
+            c.rollback();
+            c.setAutoCommit(true);
+        } catch (SQLException | RuntimeException onRollback) {
+            failure.addSuppressed(onRollback);
+        }
+    }
+
     private long[] nextValues(Connection c, String sequence, int count) {
-        try (PreparedStatement ps = c.prepareStatement(database.nextValuesSql(sequence))) {
+        try (PreparedStatement ps = prepare(c, database.nextValuesSql(sequence))) {
             ps.setInt(1, count);
             try (ResultSet rs = ps.executeQuery()) {
                 long[] values = new long[count];
@@ -457,16 +609,16 @@ public final class JdbcUserStore implements UserStore {
         }
     }
 
-    private static long countUsers(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select count(*) from users");
+    private long countUsers(Connection c) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "select count(*) from users");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private static void update(Connection c, String sql, long... ids) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+    private void update(Connection c, String sql, long... ids) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql)) {
             for (int i = 0; i < ids.length; i++) {
                 ps.setLong(i + 1, ids[i]);
             }
@@ -474,13 +626,13 @@ public final class JdbcUserStore implements UserStore {
         }
     }
 
-    private static Optional<User> queryOne(Connection c, String sql, Binder binder) throws SQLException {
+    private Optional<User> queryOne(Connection c, String sql, Binder binder) throws SQLException {
         List<User> users = queryList(c, sql, binder);
         return users.stream().findFirst();
     }
 
-    private static List<User> queryList(Connection c, String sql, Binder binder) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+    private List<User> queryList(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 List<User> users = new ArrayList<>();
@@ -493,8 +645,8 @@ public final class JdbcUserStore implements UserStore {
     }
 
     /** Folds joined rows (one per purchase, or one with null purchase columns) into users with purchases. */
-    private static List<UserWithPurchases> queryWithPurchases(Connection c, String sql, Binder binder) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+    private List<UserWithPurchases> queryWithPurchases(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 List<UserWithPurchases> result = new ArrayList<>();
@@ -552,7 +704,7 @@ public final class JdbcUserStore implements UserStore {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException("streamAll: could not release the connection", e);
+            throw SqlErrorTranslator.translate("streamAll (releasing the connection)", e);
         }
     }
 }

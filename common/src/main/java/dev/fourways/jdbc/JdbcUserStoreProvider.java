@@ -1,5 +1,6 @@
 package dev.fourways.jdbc;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.UserStoreProvider;
 import javax.sql.DataSource;
@@ -13,7 +14,7 @@ public final class JdbcUserStoreProvider implements UserStoreProvider {
     }
 
     @Override
-    public UserStore newStore(DataSource dataSource) {
-        return new JdbcUserStore(dataSource);
+    public UserStore newStore(DataSource dataSource, StoreSettings settings) {
+        return new JdbcUserStore(dataSource, settings);
     }
 }

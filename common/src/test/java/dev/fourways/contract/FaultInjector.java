@@ -19,6 +19,8 @@ public final class FaultInjector implements QueryExecutionListener {
     public static final String SQL_STATE = "XX000";
 
     private final AtomicReference<Pattern> armed = new AtomicReference<>();
+    private final AtomicReference<Pattern> afterArmed = new AtomicReference<>();
+    private volatile Runnable afterAction;
 
     /** The next statement whose SQL matches {@code pattern} (case-insensitive, anywhere) fails. */
     public void failNext(String pattern) {
@@ -30,8 +32,25 @@ public final class FaultInjector implements QueryExecutionListener {
         return armed.get() != null;
     }
 
+    /**
+     * Runs {@code action} (for example ending the pool's sessions on the server) right after the
+     * next statement that matches {@code pattern} has executed: the operation's transaction has
+     * then written something it has not committed, and its next statement or its commit meets
+     * whatever the action did.
+     */
+    public void afterNext(String pattern, Runnable action) {
+        afterAction = action;
+        afterArmed.set(Pattern.compile(pattern, Pattern.CASE_INSENSITIVE | Pattern.DOTALL));
+    }
+
+    /** @return true if the action armed with {@link #afterNext} has not run yet */
+    public boolean isAfterArmed() {
+        return afterArmed.get() != null;
+    }
+
     public void disarm() {
         armed.set(null);
+        afterArmed.set(null);
     }
 
     @Override
@@ -49,6 +68,16 @@ public final class FaultInjector implements QueryExecutionListener {
 
     @Override
     public void afterQuery(ExecutionInfo execInfo, List<QueryInfo> queryInfoList) {
+        Pattern pattern = afterArmed.get();
+        if (pattern == null || execInfo.getThrowable() != null) {
+            return;
+        }
+        for (QueryInfo query : queryInfoList) {
+            if (pattern.matcher(query.getQuery()).find() && afterArmed.compareAndSet(pattern, null)) {
+                afterAction.run();
+                return;
+            }
+        }
     }
 
     // The JDBC method being proxied declares SQLException, so throwing it unchecked here is what

@@ -107,6 +107,59 @@ public final class Rows {
                 PurchaseStatus.valueOf(rs.getString("status")), instant(rs, "placed_at")), userId);
     }
 
+    /** Every purchase, by id. */
+    public List<Purchase> purchases() {
+        return query("select * from purchases order by id", rs -> new Purchase(
+                rs.getLong("id"), rs.getLong("user_id"), rs.getBigDecimal("amount"),
+                PurchaseStatus.valueOf(rs.getString("status")), instant(rs, "placed_at")));
+    }
+
+    /**
+     * Opens a transaction on its own connection that locks the rows {@code select ... for update}
+     * returns, as another client's unit of work would; the lock lasts until the returned handle is
+     * closed (rolled back).
+     *
+     * @param sql a {@code select ... for update} of the shared schema
+     */
+    public AutoCloseable lock(String sql, Object... args) {
+        return lockEach(sql, List.of(args.length == 1 ? args[0] : List.of(args)));
+    }
+
+    /**
+     * The same, running {@code sql} once per key (one bind value each), all in one transaction: a
+     * row lock per statement, as workers take them. (On MariaDB 10.11 at REPEATABLE READ, one
+     * {@code where id in (...) for update} over five keys made a later {@code SKIP LOCKED} read at
+     * REPEATABLE READ return no row at all.)
+     */
+    public AutoCloseable lockEach(String sql, List<?> keys) {
+        try {
+            Connection c = dataSource.getConnection();
+            c.setAutoCommit(false);
+            for (Object key : keys) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    if (key instanceof List<?> many) {
+                        bind(ps, many.toArray());
+                    } else {
+                        bind(ps, key);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            // every row read is locked
+                        }
+                    }
+                }
+            }
+            return () -> {
+                try (c) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            };
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     public Optional<PurchaseStatus> statusOf(long purchaseId) {
         return query("select status from purchases where id = ?", rs -> PurchaseStatus.valueOf(rs.getString(1)),
                 purchaseId).stream().findFirst();

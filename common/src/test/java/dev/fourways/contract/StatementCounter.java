@@ -35,6 +35,15 @@ public final class StatementCounter implements QueryExecutionListener {
         return statements.size();
     }
 
+    /**
+     * @param pattern a regular expression, searched case-insensitively in each statement's SQL
+     * @return the round trips since the last {@link #reset()} whose SQL contains a match
+     */
+    public synchronized int countMatching(String pattern) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern, java.util.regex.Pattern.CASE_INSENSITIVE);
+        return (int) statements.stream().filter(sql -> p.matcher(sql).find()).count();
+    }
+
     /** @return the statements since the last reset, one per line, for a failure message */
     public synchronized String describe() {
         return statements.stream().map(s -> "  " + s).collect(Collectors.joining("\n"));

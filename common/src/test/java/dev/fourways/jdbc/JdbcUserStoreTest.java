@@ -1,5 +1,6 @@
 package dev.fourways.jdbc;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.contract.UserStoreContract;
 import javax.sql.DataSource;
@@ -8,7 +9,7 @@ import javax.sql.DataSource;
 class JdbcUserStoreTest extends UserStoreContract {
 
     @Override
-    protected UserStore createStore(DataSource dataSource) {
-        return new JdbcUserStoreProvider().open(dataSource);
+    protected UserStore createStore(DataSource dataSource, StoreSettings settings) {
+        return new JdbcUserStoreProvider().open(dataSource, settings);
     }
 }

@@ -1,5 +1,6 @@
 package dev.fourways.declarative;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.db.Database;
 import dev.fourways.domain.NewPurchase;
@@ -11,6 +12,7 @@ import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.error.DuplicateUserException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
 import jakarta.persistence.LockModeType;
@@ -18,9 +20,16 @@ import jakarta.persistence.OptimisticLockException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.hibernate.Session;
+import org.hibernate.SharedSessionContract;
+import org.hibernate.Timeouts;
+import org.hibernate.Transaction;
+import org.hibernate.exception.ConstraintViolationException;
+import org.hibernate.jpa.HibernateHints;
+import org.hibernate.jpa.SpecHints;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
 import org.hibernate.cfg.BatchSettings;
@@ -80,17 +89,24 @@ public final class HibernateUserStore implements UserStore {
     /** The {@code Connection.TRANSACTION_*} level at which {@link #page}'s two reads see one snapshot. */
     private final int snapshotIsolation;
 
-    /** @param dataSource a pool on a migrated database; never closed by this store */
-    public HibernateUserStore(DataSource dataSource) {
-        this.sessionFactory = buildSessionFactory(dataSource);
+    /** {@link StoreSettings#statementTimeoutSeconds()}: the transaction timeout of every unit of work. */
+    private final int statementTimeoutSeconds;
+
+    /**
+     * @param dataSource a pool on a migrated database; never closed by this store
+     * @param settings   the statement timeout, applied to queries and to the transactions' writes
+     */
+    public HibernateUserStore(DataSource dataSource, StoreSettings settings) {
+        this.sessionFactory = buildSessionFactory(dataSource, settings);
         this.snapshotIsolation = Database.of(dataSource).snapshotIsolation();
+        this.statementTimeoutSeconds = settings.statementTimeoutSeconds();
     }
 
     /**
      * Programmatic bootstrap: no persistence.xml, the dialect detected from the connection.
      * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#configuration-api
      */
-    private static SessionFactory buildSessionFactory(DataSource dataSource) {
+    private static SessionFactory buildSessionFactory(DataSource dataSource, StoreSettings settings) {
         return new HibernatePersistenceConfiguration("fourways")
                 .managedClasses(UserEntity.class, PurchaseEntity.class)
                 // The caller's pool: Hibernate borrows a connection per session and never closes the pool.
@@ -112,6 +128,15 @@ public final class HibernateUserStore implements UserStore {
                 // this is on. Its values are bound, so each shape is translated once (measured: README).
                 // https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/cfg/QuerySettings.html#CRITERIA_PLAN_CACHE_ENABLED
                 .property(QuerySettings.CRITERIA_PLAN_CACHE_ENABLED, true)
+                // The statement timeout of every query (HQL, criteria, mutation queries, and the
+                // loads behind get/find), in milliseconds as Jakarta Persistence defines it: the
+                // default of the hint of the same name on every query of every session. Hibernate
+                // turns it into Statement.setQueryTimeout(seconds).
+                // https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/jpa/SpecHints.html#HINT_SPEC_QUERY_TIMEOUT
+                // Statements Hibernate writes itself at flush (an entity's insert, update, delete,
+                // version increment) are not queries: they get the transaction timeout, see
+                // inTransaction.
+                .property(SpecHints.HINT_SPEC_QUERY_TIMEOUT, (int) settings.statementTimeout().toMillis())
                 .createEntityManagerFactory();
     }
 
@@ -136,7 +161,10 @@ public final class HibernateUserStore implements UserStore {
     @Override
     public List<User> createAll(List<NewUser> users) {
         List<UserEntity> entities = users.stream().map(UserEntity::new).toList();
-        sessionFactory.inStatelessTransaction(session -> session.insertMultiple(entities));
+        inStatelessTransaction(session -> {
+            session.insertMultiple(entities);
+            return null;
+        });
         return users(entities);
     }
 
@@ -178,13 +206,10 @@ public final class HibernateUserStore implements UserStore {
      */
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
-        return sessionFactory.fromStatelessSession(session -> {
-            session.doWork(connection -> connection.setTransactionIsolation(snapshotIsolation));
-            return session.fromTransaction(transaction -> {
-                long total = UserQueries_.countUsers(session);
-                List<UserEntity> users = UserQueries_.usersByUsername(session, offsetPage(pageNumber, pageSize));
-                return new Page<>(users(users), pageNumber, pageSize, total);
-            });
+        return inStatelessTransaction(snapshotIsolation, session -> {
+            long total = UserQueries_.countUsers(session);
+            List<UserEntity> users = UserQueries_.usersByUsername(session, offsetPage(pageNumber, pageSize));
+            return new Page<>(users(users), pageNumber, pageSize, total);
         });
     }
 
@@ -249,7 +274,13 @@ public final class HibernateUserStore implements UserStore {
                     .getResultStream()
                     .onClose(() -> release(session));
         } catch (RuntimeException e) {
-            release(session);
+            try {
+                release(session);
+            } catch (RuntimeException onRelease) {
+                // On a connection the server ended the rollback fails too ("Connection is closed");
+                // the first failure says what happened (a lost connection).
+                e.addSuppressed(onRelease);
+            }
             throw e;
         }
     }
@@ -275,12 +306,19 @@ public final class HibernateUserStore implements UserStore {
     @Override
     public User changeEmail(long id, long expectedVersion, String newEmail) {
         try {
-            return sessionFactory.fromTransaction(session -> {
+            return inTransaction(session -> {
                 // A query rather than session.find: find returns null instead of throwing when a
                 // JDBC error has marked the transaction rollback-only (HHH-12472), which reported a
                 // connection the server had ended as a missing user. The query throws; the entity
                 // it returns is managed all the same.
+                //
+                // Locked as it is read (select ... for update): the read is then the statement that
+                // waits for another transaction's lock, and a query carries the full statement
+                // timeout, where the update written at flush gets only the whole seconds left of the
+                // transaction timeout (inTransaction). The version check below is unchanged.
                 UserEntity user = UserQueries_.userToChange(session, id)
+                        .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                        .getResultList().stream().findFirst()
                         .orElseThrow(() -> UserNotFoundException.forId(id));
                 if (user.getVersion() != expectedVersion) {
                     throw new StaleUserException(id, expectedVersion, null);
@@ -310,7 +348,8 @@ public final class HibernateUserStore implements UserStore {
      */
     @Override
     public boolean delete(long id) {
-        return sessionFactory.fromStatelessTransaction(session -> UserQueries_.deleteUser(session, id));
+        return inStatelessTransaction(session -> timed(session.createMutationQuery(UserQueries_.DELETE_USER_Long)
+                .setParameter("id", id)) > 0);
     }
 
     /**
@@ -320,7 +359,7 @@ public final class HibernateUserStore implements UserStore {
      */
     @Override
     public Purchase addPurchase(long userId, NewPurchase purchase) {
-        return sessionFactory.fromTransaction(session -> {
+        return inTransaction(session -> {
             PurchaseEntity entity = new PurchaseEntity(session.getReference(UserEntity.class, userId), purchase);
             session.persist(entity);
             session.flush();
@@ -363,8 +402,10 @@ public final class HibernateUserStore implements UserStore {
     /** A bulk update, nothing loaded. In a transaction: see the class Javadoc. */
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
-        return sessionFactory.fromStatelessTransaction(session -> UserQueries_.cancelPurchases(session,
-                PurchaseStatus.CANCELLED, PurchaseStatus.NEW, PurchaseStatus.PAID, cutoff));
+        return inStatelessTransaction(session -> timed(session.createMutationQuery(
+                        UserQueries_.CANCEL_PURCHASES_PurchaseStatus_PurchaseStatus_PurchaseStatus_Instant)
+                .setParameter("cancelled", PurchaseStatus.CANCELLED).setParameter("placed", PurchaseStatus.NEW)
+                .setParameter("paid", PurchaseStatus.PAID).setParameter("cutoff", cutoff)));
     }
 
     @Override
@@ -376,7 +417,7 @@ public final class HibernateUserStore implements UserStore {
     /** Four statements whatever the number of purchases, in one transaction. */
     @Override
     public User mergeUsers(long keepId, long removeId) {
-        return sessionFactory.fromTransaction(session -> {
+        return inTransaction(session -> {
             // 1. Both users, locked "for update" in id order, so two merges cannot deadlock.
             List<UserEntity> both = UserQueries_.usersToMerge(session, keepId, removeId)
                     .setLockMode(LockModeType.PESSIMISTIC_WRITE)
@@ -395,6 +436,160 @@ public final class HibernateUserStore implements UserStore {
             session.flush();
             return keep.toUser();
         });
+    }
+
+    /**
+     * Hibernate has no single statement that both upserts by a natural key and returns the row:
+     * {@code StatelessSession.upsert(entity)} is a SQL MERGE on the <em>primary key</em>, useless
+     * when the caller has a username and no id, and HQL's insert has no {@code returning}. So the
+     * upsert is the HQL {@code insert ... on conflict (username) do update} of
+     * {@link UserQueries#upsertUser} (Hibernate 6.5+), then the row is read back by username: two
+     * statements, in one transaction so that the row the first wrote stays locked and the second
+     * reads exactly that version (in autocommit a concurrent upsert could bump it in between, and
+     * the returned version would not be this call's). A mutation query needs a transaction in
+     * Hibernate anyway (class Javadoc).
+     * https://docs.jboss.org/hibernate/orm/7.0/querylanguage/html_single/Hibernate_Query_Language.html#insert
+     *
+     * <p>H2 gets Hibernate's emulation, a {@code MERGE}, which is not atomic against a concurrent
+     * insert of the same username: it raises the username's duplicate, the row then exists, and the
+     * one retry takes the update path (as in the JDBC reference).
+     */
+    @Override
+    public User upsert(NewUser user) {
+        try {
+            return upsertOnce(user);
+        } catch (ConstraintViolationException e) {
+            if (!isUsernameDuplicate(e)) {
+                throw e;
+            }
+            return upsertOnce(user);
+        }
+    }
+
+    private User upsertOnce(NewUser user) {
+        return inStatelessTransaction(session -> {
+            timed(session.createMutationQuery(UserQueries_.UPSERT_USER_String_String_String_Instant)
+                    .setParameter("username", user.username()).setParameter("email", user.email())
+                    .setParameter("displayName", user.displayName()).setParameter("createdAt", user.createdAt()));
+            // The unique key matched another user's e-mail (MariaDB's emulation, see
+            // UserQueries.upsertUser): nothing of ours was written.
+            User stored = UserQueries_.findByUsername(session, user.username()).map(UserEntity::toUser)
+                    .orElseThrow(() -> new DuplicateUserException(DuplicateUserException.Field.EMAIL, null));
+            if (!stored.email().equalsIgnoreCase(user.email())) {
+                throw new DuplicateUserException(DuplicateUserException.Field.EMAIL, null);
+            }
+            return stored;
+        });
+    }
+
+    private static boolean isUsernameDuplicate(ConstraintViolationException e) {
+        return e.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE
+                && String.valueOf(e.getConstraintName()).toLowerCase(java.util.Locale.ROOT).contains("users_username_uk");
+    }
+
+    /**
+     * A pessimistic lock that skips what others hold: {@code PESSIMISTIC_WRITE} with the lock
+     * timeout {@link Timeouts#SKIP_LOCKED_MILLI} (-2), which the dialects render as
+     * {@code for update skip locked}, and {@code setMaxResults} as the SQL limit. Then one mutation
+     * query marks exactly the locked rows shipped. One transaction at READ COMMITTED, set before it
+     * begins as in {@link #page} (MariaDB's default REPEATABLE READ made a claim wait for rows
+     * another claim held instead of skipping them: {@code UserStore.claimPaidPurchases}).
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#optimistic-and-pessimistic-locking
+     * https://docs.jboss.org/hibernate/orm/7.1/javadocs/org/hibernate/Timeouts.html
+     */
+    @Override
+    public List<Purchase> claimPaidPurchases(int limit) {
+        return inStatelessTransaction(java.sql.Connection.TRANSACTION_READ_COMMITTED, session -> {
+            List<Purchase> locked = UserQueries_.paidPurchases(session, PurchaseStatus.PAID)
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                    .setHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, Timeouts.SKIP_LOCKED_MILLI)
+                    .setMaxResults(limit)
+                    .setTimeout(statementTimeoutSeconds) // a stateless session: see timed()
+                    .getResultList();
+            if (locked.isEmpty()) {
+                return locked;
+            }
+            timed(session.createMutationQuery(UserQueries_.MARK_SHIPPED_PurchaseStatus_List)
+                    .setParameter("shipped", PurchaseStatus.SHIPPED)
+                    .setParameterList("ids", locked.stream().map(Purchase::id).toList()));
+            return locked.stream()
+                    .map(p -> new Purchase(p.id(), p.userId(), p.amount(), PurchaseStatus.SHIPPED, p.placedAt()))
+                    .toList();
+        });
+    }
+
+    /**
+     * Runs a mutation query of a stateless session with the statement timeout. The factory's
+     * {@code jakarta.persistence.query.timeout} is applied by the stateful {@code Session} only
+     * (Hibernate 7.4's {@code SessionImpl.applyQuerySettingsAndHints}; a {@code StatelessSession}
+     * reads no session properties), so a stateless query needs {@code setTimeout} itself. Without
+     * it the statement would get only what is left of the transaction timeout, in whole seconds
+     * rounded down: a delete blocked by another transaction's lock was cancelled after 1 s of a
+     * 2 s timeout (contract, PostgreSQL).
+     * https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/query/CommonQueryContract.html#setTimeout(int)
+     */
+    private int timed(org.hibernate.query.MutationQuery query) {
+        return query.setTimeout(statementTimeoutSeconds).executeUpdate();
+    }
+
+    /** One stateful session and transaction; see {@link #inTransaction(SharedSessionContract, int, java.util.function.Supplier)}. */
+    private <R> R inTransaction(Function<Session, R> work) {
+        try (Session session = sessionFactory.openSession()) {
+            return inTransaction(session, java.sql.Connection.TRANSACTION_NONE, () -> work.apply(session));
+        }
+    }
+
+    /** One stateless session and transaction; see {@link #inTransaction(SharedSessionContract, int, java.util.function.Supplier)}. */
+    private <R> R inStatelessTransaction(Function<StatelessSession, R> work) {
+        return inStatelessTransaction(java.sql.Connection.TRANSACTION_NONE, work);
+    }
+
+    /** The same at an isolation level ({@code TRANSACTION_NONE}: the pool's default). */
+    private <R> R inStatelessTransaction(int isolation, Function<StatelessSession, R> work) {
+        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            return inTransaction(session, isolation, () -> work.apply(session));
+        }
+    }
+
+    /**
+     * Begins, runs, commits; rolls back on any failure. It replaces the factory's
+     * {@code fromTransaction} for two reasons:
+     * <ul>
+     *   <li>The transaction timeout must be set before {@code begin()}: Hibernate gives every
+     *       statement it prepares in the transaction {@code setQueryTimeout} of the time left, which
+     *       is how the statements a flush writes (not queries, so the query timeout of the
+     *       factory does not reach them) get the store's statement timeout.
+     *       https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/Transaction.html#setTimeout(int)
+     *       Queries keep the full query timeout: Hibernate sets it on the statement after the
+     *       transaction's remainder.</li>
+     *   <li>On a connection the server ended, the rollback fails too ("Connection is closed"); that
+     *       second failure is added as suppressed, so the first, which says what happened (a lost
+     *       connection, a timeout), is the one the caller sees.</li>
+     * </ul>
+     * The isolation, when given, is set the way {@link #page} explains (before the transaction
+     * begins; the pool restores its default).
+     */
+    private <R> R inTransaction(SharedSessionContract session, int isolation, java.util.function.Supplier<R> work) {
+        if (isolation != java.sql.Connection.TRANSACTION_NONE) {
+            session.doWork(connection -> connection.setTransactionIsolation(isolation));
+        }
+        Transaction transaction = session.getTransaction();
+        transaction.setTimeout(statementTimeoutSeconds);
+        transaction.begin();
+        try {
+            R result = work.get();
+            transaction.commit();
+            return result;
+        } catch (RuntimeException | Error e) {
+            try {
+                if (transaction.isActive()) {
+                    transaction.rollback();
+                }
+            } catch (RuntimeException onRollback) {
+                e.addSuppressed(onRollback);
+            }
+            throw e;
+        }
     }
 
     /** Releases Hibernate's metadata and caches, not the caller's {@code DataSource}. */

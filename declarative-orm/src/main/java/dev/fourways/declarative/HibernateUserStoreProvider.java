@@ -1,5 +1,6 @@
 package dev.fourways.declarative;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.UserStoreProvider;
 import javax.sql.DataSource;
@@ -12,9 +13,12 @@ public final class HibernateUserStoreProvider implements UserStoreProvider {
         return "hibernate";
     }
 
-    /** Builds one {@code SessionFactory} over the caller's pool (the expensive step: do it once). */
+    /**
+     * Builds one {@code SessionFactory} over the caller's pool (the expensive step: do it once),
+     * with the statement timeout of {@code settings}.
+     */
     @Override
-    public UserStore newStore(DataSource dataSource) {
-        return new HibernateUserStore(dataSource);
+    public UserStore newStore(DataSource dataSource, StoreSettings settings) {
+        return new HibernateUserStore(dataSource, settings);
     }
 }

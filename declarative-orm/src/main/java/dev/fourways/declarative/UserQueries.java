@@ -1,5 +1,6 @@
 package dev.fourways.declarative;
 
+import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
@@ -23,7 +24,11 @@ import org.hibernate.query.SelectionQuery;
  *
  * <p>The session type says where a query runs: a {@link StatelessSession} for reads that only copy
  * rows into records and for bulk statements, a {@link Session} where the persistence context works
- * ({@code mergeUsers}). A {@link Page} parameter becomes {@code setPage}, an offset page.
+ * ({@code mergeUsers}). A {@link Page} parameter becomes {@code setPage}, an offset page. 
+ * The processor accepts only {@code int}/{@code long}/{@code boolean}/{@code void} for a mutation
+ * query, so a stateless session's mutation query, which needs {@code setTimeout} (see
+ * {@code HibernateUserStore.timed}), is run by name: its HQL is still checked here at compile time
+ * and taken from the generated {@code UserQueries_} constant.
  */
 interface UserQueries {
 
@@ -51,7 +56,7 @@ interface UserQueries {
     SelectionQuery<User> allUsersById(StatelessSession session);
 
     @HQL("delete from UserEntity where id = :id")
-    boolean deleteUser(StatelessSession session, Long id);
+    int deleteUser(StatelessSession session, Long id);
 
     /** One statement: the user left-joined to its purchases, ordered by the collection's {@code @OrderBy}. */
     @HQL("from UserEntity u left join fetch u.purchases where u.id = :id")
@@ -87,7 +92,7 @@ interface UserQueries {
 
     /** The user {@code changeEmail} changes, loaded into the stateful session's persistence context. */
     @HQL("where id = :id")
-    Optional<UserEntity> userToChange(Session session, Long id);
+    SelectionQuery<UserEntity> userToChange(Session session, Long id);
 
     /** Both users of a merge, in id order; the caller adds the lock mode. */
     @HQL("from UserEntity where id in (:keep, :remove) order by id")
@@ -96,4 +101,34 @@ interface UserQueries {
     /** A bulk update: it bypasses the persistence context, so it must run before the delete is flushed. */
     @HQL("update PurchaseEntity set user = :keep where user = :remove")
     int movePurchases(Session session, UserEntity keep, UserEntity remove);
+
+    /**
+     * The upsert, in HQL: Hibernate 6.5+ accepts {@code insert ... on conflict (attribute) do update
+     * set ...}, with {@code excluded} naming the row that was not inserted, and translates it per
+     * dialect (PostgreSQL: its own {@code ON CONFLICT}; H2: a {@code MERGE}). The id comes from the
+     * entity's sequence generator, as for any HQL insert; {@code @Version} starts at 0 and is
+     * bumped explicitly on the update path. The row is read back by {@link #findByUsername} in
+     * the same transaction (HQL has no {@code returning}).
+     * https://docs.jboss.org/hibernate/orm/7.0/querylanguage/html_single/Hibernate_Query_Language.html#insert
+     */
+    @HQL("""
+            insert into UserEntity (username, email, displayName, createdAt, version)
+            values (:username, :email, :displayName, :createdAt, 0)
+            on conflict (username) do update
+            set email = excluded.email, displayName = excluded.displayName, version = version + 1""")
+    int upsertUser(StatelessSession session, String username, String email, String displayName, Instant createdAt);
+
+    /**
+     * The PAID purchases, oldest first, as records with the buyer's id read from the foreign key
+     * (no join). Returns the query: the caller adds the pessimistic lock that skips locked rows
+     * and the limit, which Hibernate renders in SQL.
+     */
+    @HQL("""
+            select id, user.id, amount, status, placedAt from PurchaseEntity
+            where status = :paid order by placedAt, id""")
+    SelectionQuery<Purchase> paidPurchases(StatelessSession session, PurchaseStatus paid);
+
+    /** The second statement of a claim: the rows the first one locked, marked shipped. */
+    @HQL("update PurchaseEntity set status = :shipped where id in (:ids)")
+    int markShipped(StatelessSession session, PurchaseStatus shipped, List<Long> ids);
 }

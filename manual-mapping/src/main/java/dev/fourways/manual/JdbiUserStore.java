@@ -1,5 +1,6 @@
 package dev.fourways.manual;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.db.Database;
 import dev.fourways.db.LikePatterns;
@@ -13,6 +14,8 @@ import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.error.DuplicateUserException;
+import dev.fourways.error.SqlErrorTranslator;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
 import java.time.Instant;
@@ -28,11 +31,14 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.result.RowView;
+import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
 import org.jdbi.v3.core.statement.NoTemplateEngine;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
@@ -46,7 +52,9 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * database's snapshot isolation so its count and rows agree; only {@link #streamAll()}
  * keeps its handle until the stream is closed. That is {@code UserStore}'s transaction policy.
  * {@code GuardedUserStore} validates the arguments and translates Jdbi's exceptions, so nothing
- * here checks or catches. Thread-safe: the only mutable state is the id blocks ({@link PooledIds}).
+ * here checks or catches (except {@link #upsert} on H2, which must tell a duplicate username to
+ * retry it). Every statement but {@link #streamAll()}'s query carries the statement timeout of
+ * the {@link StoreSettings}, set once in Jdbi's configuration. Thread-safe: the only mutable state is the id blocks ({@link PooledIds}).
  */
 public final class JdbiUserStore implements UserStore {
 
@@ -68,6 +76,8 @@ public final class JdbiUserStore implements UserStore {
     private static final UserRowMapper USERS = new UserRowMapper();
     private static final PurchaseRowMapper PURCHASES = new PurchaseRowMapper("p_");
     private static final SpenderSummaryRowMapper SPENDERS = new SpenderSummaryRowMapper();
+    /** The claim's SELECT reads the purchases table's own columns, without a prefix. */
+    private static final PurchaseRowMapper CLAIMED = new PurchaseRowMapper("");
 
     private final Jdbi jdbi;
     private final Database database;
@@ -76,15 +86,25 @@ public final class JdbiUserStore implements UserStore {
     private final PooledIds userIds = new PooledIds();
     private final PooledIds purchaseIds = new PooledIds();
 
-    /** @param dataSource a pool on a migrated database; never closed by this store */
-    public JdbiUserStore(DataSource dataSource) {
+    /**
+     * @param dataSource a pool on a migrated database; never closed by this store
+     * @param settings   the statement timeout, put into Jdbi's {@link SqlStatements} configuration
+     */
+    public JdbiUserStore(DataSource dataSource, StoreSettings settings) {
         this.database = Database.of(dataSource);
         this.snapshot = TransactionIsolationLevel.valueOf(database.snapshotIsolation());
         this.jdbi = Jdbi.create(dataSource);
-        // No statement uses <attribute> templates, so the SQL goes through verbatim, without the
-        // default engine's lookup per statement: the one setting that measurably helped (README).
+        // Only claimPaidPurchases' IN list uses an <attribute> template, and it picks its engine
+        // itself; every other statement goes through verbatim, without the default engine's
+        // lookup per statement: the one setting that measurably helped (README).
         // https://jdbi.org/apidocs/org/jdbi/v3/core/statement/NoTemplateEngine.html
         jdbi.setTemplateEngine(new NoTemplateEngine());
+        // The statement timeout, once for every statement of every handle: Jdbi copies this
+        // configuration into each Handle and each statement, and calls
+        // Statement.setQueryTimeout(seconds) before executing it ("Jdbi does not implement its own
+        // timeout mechanism", so the driver cancels it: pgJDBC 57014, MariaDB max_statement_time).
+        // https://jdbi.org/apidocs/org/jdbi/v3/core/statement/SqlStatements.html#setQueryTimeout(java.lang.Integer)
+        jdbi.getConfig(SqlStatements.class).setQueryTimeout(settings.statementTimeoutSeconds());
     }
 
     @Override
@@ -228,6 +248,11 @@ public final class JdbiUserStore implements UserStore {
         try {
             handle.begin();
             return handle.createQuery(SELECT_USERS + "order by u.id")
+                    // No statement timeout for this one query: the caller reads at its own pace,
+                    // and MariaDB's max_statement_time would end a stream merely read slowly
+                    // (StoreSettings). configure(...) changes this statement's copy of the
+                    // configuration only; null means "do not call setQueryTimeout".
+                    .configure(SqlStatements.class, c -> c.setQueryTimeout(null))
                     .setFetchSize(STREAM_FETCH_SIZE)
                     .map(USERS)
                     .stream()
@@ -377,6 +402,146 @@ public final class JdbiUserStore implements UserStore {
             // 5. The kept user as it is now.
             return findUser(h, keepId).orElseThrow();
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>PostgreSQL and MariaDB: one {@code INSERT ... RETURNING} on an autocommit handle, run as a
+     * {@link Query} because it returns a row (pgJDBC and MariaDB Connector/J both give RETURNING's
+     * row as a result set), mapped by {@link UserRowMapper}. H2: {@code MERGE ... USING} and the
+     * read of the row in one transaction, retried once on a duplicate username (the SQL of each
+     * database: {@link #upsertSql()} and {@link #mergeOnH2}).
+     */
+    @Override
+    public User upsert(NewUser user) {
+        if (database == Database.H2) {
+            // H2 2.5's FINAL TABLE over MERGE keeps a change that violated users_email_uk, so H2
+            // runs the plain MERGE and reads back what it wrote, in one transaction. MERGE is not
+            // atomic against a concurrent insert of the same username (it raises the duplicate);
+            // the row then exists, so the one retry takes the update path (UserStore.upsert).
+            try {
+                return jdbi.inTransaction(h -> mergeOnH2(h, user));
+            } catch (JdbiException e) {
+                // Jdbi has no translation hook: read the SQLException in the cause chain as the
+                // guard would, only to tell a duplicate username (retry) from anything else.
+                if (SqlErrorTranslator.translate("upsert", e) instanceof DuplicateUserException duplicate
+                        && duplicate.field() == DuplicateUserException.Field.USERNAME) {
+                    return jdbi.inTransaction(h -> mergeOnH2(h, user));
+                }
+                throw e;
+            }
+        }
+        // Autocommit: the one statement is atomic on its own. The id comes from the column's
+        // default (the sequence), so no id of the store's block is used.
+        User stored = jdbi.withHandle(h -> bindUpsert(h.createQuery(upsertSql()), user).map(USERS).one());
+        if (!stored.username().equals(user.username())) {
+            // MariaDB: ON DUPLICATE KEY UPDATE fired on users_email_uk, i.e. on another user's row,
+            // which the guarded assignments left as it was; RETURNING shows that user.
+            throw new DuplicateUserException(DuplicateUserException.Field.EMAIL, null);
+        }
+        return stored;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code jdbi.inTransaction(READ_COMMITTED, ...)}: {@code SELECT ... FOR UPDATE SKIP
+     * LOCKED} mapped by {@link PurchaseRowMapper}, then one {@code UPDATE ... WHERE id IN (<ids>)}
+     * with {@link SqlStatement#bindList}, skipped when nothing was locked.
+     */
+    @Override
+    public List<Purchase> claimPaidPurchases(int limit) {
+        // READ COMMITTED on every database, set with the inTransaction overload that takes a level
+        // (guide, "Transactions"): the default of PostgreSQL and H2, but MariaDB's REPEATABLE READ
+        // adds next-key (gap) locks to what the claim reads, and a claim then waited for another
+        // claim's rows instead of skipping them (UserStore.claimPaidPurchases).
+        // https://jdbi.org/#_transactions
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+            List<Purchase> locked = h.createQuery("""
+                            select id, user_id, amount, status, placed_at from purchases
+                            where status = :paid
+                            order by placed_at, id
+                            limit :limit
+                            for update skip locked""")
+                    .bind("paid", PurchaseStatus.PAID.name())
+                    .bind("limit", limit)
+                    .map(CLAIMED)
+                    .list();
+            if (locked.isEmpty()) {
+                return locked;
+            }
+            // bindList binds one named parameter per id and renders their names into <ids>: a
+            // feature of the DefinedAttributeTemplateEngine (Jdbi's default engine), so this one
+            // statement asks for it instead of the store-wide NoTemplateEngine. The ids are still
+            // bound values, never SQL text.
+            // https://jdbi.org/apidocs/org/jdbi/v3/core/statement/SqlStatement.html#bindList(java.lang.String,java.lang.Iterable)
+            h.createUpdate("update purchases set status = :shipped where id in (<ids>)")
+                    .setTemplateEngine(new DefinedAttributeTemplateEngine())
+                    .bind("shipped", PurchaseStatus.SHIPPED.name())
+                    .bindList("ids", locked.stream().map(Purchase::id).toList())
+                    .execute();
+            return locked.stream().map(JdbiUserStore::shipped).toList();
+        });
+    }
+
+    /** A claimed purchase as the UPDATE left it. */
+    private static Purchase shipped(Purchase p) {
+        return new Purchase(p.id(), p.userId(), p.amount(), PurchaseStatus.SHIPPED, p.placedAt());
+    }
+
+    /**
+     * H2's upsert: {@code MERGE ... USING (VALUES ...)} keyed on the username, then the row read
+     * back by username, on the caller's transaction. The casts give the VALUES row the columns'
+     * types (an untyped parameter would not do for the timestamp with time zone).
+     */
+    private static User mergeOnH2(Handle h, NewUser user) {
+        bindUpsert(h.createUpdate("""
+                merge into users u
+                using (values (cast(:username as varchar(50)), cast(:email as varchar(120)),
+                               cast(:displayName as varchar(200)), cast(:createdAt as timestamp(6) with time zone)))
+                    s(username, email, display_name, created_at)
+                on u.username = s.username
+                when matched then update set email = s.email, display_name = s.display_name, version = u.version + 1
+                when not matched then insert (username, email, display_name, created_at, version)
+                    values (s.username, s.email, s.display_name, s.created_at, 0)"""), user)
+                .execute();
+        return h.createQuery(SELECT_USERS + "where u.username = :username")
+                .bind("username", user.username())
+                .map(USERS)
+                .one();
+    }
+
+    /** The upsert's parameters, the same names in every database's statement. */
+    private static <S extends SqlStatement<S>> S bindUpsert(S statement, NewUser user) {
+        return statement.bind("username", user.username())
+                .bind("email", user.email())
+                .bind("displayName", user.displayName())
+                .bind("createdAt", utc(user.createdAt()));
+    }
+
+    /** The one-statement upsert of PostgreSQL and MariaDB, returning the row as stored. */
+    private String upsertSql() {
+        String returning = "returning id, username, email, display_name, created_at, version";
+        return switch (database) {
+            case POSTGRESQL -> """
+                    insert into users (username, email, display_name, created_at, version)
+                    values (:username, :email, :displayName, :createdAt, 0)
+                    on conflict (username) do update set email = excluded.email,
+                        display_name = excluded.display_name, version = users.version + 1
+                    """ + returning;
+            // ON DUPLICATE KEY UPDATE also fires on users_email_uk: each assignment is guarded so
+            // that another user's row stays as it was, and upsert sees that user in RETURNING.
+            case MARIADB -> """
+                    insert into users (username, email, display_name, created_at, version)
+                    values (:username, :email, :displayName, :createdAt, 0)
+                    on duplicate key update
+                        email = if(username = values(username), values(email), email),
+                        display_name = if(username = values(username), values(display_name), display_name),
+                        version = if(username = values(username), version + 1, version)
+                    """ + returning;
+            case H2 -> throw new IllegalStateException("H2 upserts with mergeOnH2");
+        };
     }
 
     /** Nothing to release: a {@link Jdbi} holds configuration, no connection, and the pool is the caller's. */

@@ -1,5 +1,6 @@
 package dev.fourways.manual;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.UserStoreProvider;
 import javax.sql.DataSource;
@@ -13,7 +14,7 @@ public final class JdbiUserStoreProvider implements UserStoreProvider {
     }
 
     @Override
-    public UserStore newStore(DataSource dataSource) {
-        return new JdbiUserStore(dataSource);
+    public UserStore newStore(DataSource dataSource, StoreSettings settings) {
+        return new JdbiUserStore(dataSource, settings);
     }
 }

@@ -1,5 +1,6 @@
 package dev.fourways.manual;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.contract.UserStoreContract;
 import javax.sql.DataSource;
@@ -8,7 +9,7 @@ import javax.sql.DataSource;
 class JdbiUserStoreTest extends UserStoreContract {
 
     @Override
-    protected UserStore createStore(DataSource dataSource) {
-        return new JdbiUserStoreProvider().open(dataSource);
+    protected UserStore createStore(DataSource dataSource, StoreSettings settings) {
+        return new JdbiUserStoreProvider().open(dataSource, settings);
     }
 }

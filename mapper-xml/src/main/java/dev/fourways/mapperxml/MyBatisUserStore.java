@@ -1,5 +1,6 @@
 package dev.fourways.mapperxml;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.db.Database;
 import dev.fourways.db.PooledIds;
@@ -12,6 +13,8 @@ import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.error.DuplicateUserException;
+import dev.fourways.error.SqlErrorTranslator;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
 import java.io.IOException;
@@ -25,6 +28,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
 import org.apache.ibatis.cursor.Cursor;
+import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -38,9 +42,9 @@ import org.apache.ibatis.session.TransactionIsolationLevel;
  *
  * <p>The session a method opens follows {@code UserStore}'s transaction policy:
  * <ul>
- *   <li>{@code openSession(true)}, auto-commit, for every one-statement operation, writes included:
- *       the statement is its own transaction and MyBatis calls neither {@code commit()} nor
- *       {@code rollback()} on the connection.</li>
+ *   <li>{@code openSession(true)}, auto-commit, for every one-statement operation, writes included
+ *       ({@code upsert} on PostgreSQL and MariaDB among them): the statement is its own transaction
+ *       and MyBatis calls neither {@code commit()} nor {@code rollback()} on the connection.</li>
  *   <li>{@code openSession()} (or {@code openSession(ExecutorType.BATCH)} for {@code createAll},
  *       {@code openSession(TransactionIsolationLevel)} at the database's snapshot isolation for
  *       {@code page}, see {@link #page}), one transaction, for {@code createAll}, {@code page},
@@ -50,6 +54,9 @@ import org.apache.ibatis.session.TransactionIsolationLevel;
  *       ran ("Transaction Control Methods" on the Java API page), so {@code page} commits with
  *       {@code commit(true)} and {@code mergeUsers} rolls back with {@code rollback(true)} when a
  *       user is missing.</li>
+ *   <li>{@code upsert} on H2 ({@code openSession()}, its merge and read in one transaction) and
+ *       {@code claimPaidPurchases} ({@code openSession(TransactionIsolationLevel.READ_COMMITTED)},
+ *       its lock and update in one transaction): see each method.</li>
  *   <li>{@code streamAll}: a session held by the stream until it is closed.</li>
  * </ul>
  * A session is not thread-safe and never outlives its call (but under {@code streamAll}'s
@@ -57,7 +64,13 @@ import org.apache.ibatis.session.TransactionIsolationLevel;
  *
  * <p>Errors: MyBatis wraps every {@code SQLException} in a {@code PersistenceException}, and
  * core MyBatis documents no hook to translate it (see the module README); this store lets it escape,
- * and the contract's guard reads the {@code SQLException} inside.
+ * and the contract's guard reads the {@code SQLException} inside (a lost connection, a deadlock, a
+ * timeout become the contract's {@code TransientStoreException}s there). A rollback that fails
+ * on a connection the server or the pool already ended does not hide the failure that caused it:
+ * {@code SqlSession.close()} rolls back through {@code BaseExecutor.close}, which catches and only
+ * logs the {@code SQLException} of that rollback, and try-with-resources would add anything else
+ * {@code close()} threw as suppressed. Every statement carries the store's statement timeout
+ * ({@code defaultStatementTimeout}, see {@link SqlSessionFactories}), but {@code streamAll}'s.
  */
 public final class MyBatisUserStore implements UserStore {
 
@@ -65,6 +78,8 @@ public final class MyBatisUserStore implements UserStore {
     private static final List<PurchaseStatus> CANCELLABLE = List.of(PurchaseStatus.NEW, PurchaseStatus.PAID);
 
     private final SqlSessionFactory sqlSessionFactory;
+    /** Which database: {@link #upsert} runs another statement on H2 (see there). */
+    private final Database database;
     /** {@link Database#snapshotIsolation()} as MyBatis's enum: the level {@link #page} opens its session at. */
     private final TransactionIsolationLevel snapshotIsolation;
     private final PooledIds userIds = new PooledIds();
@@ -74,11 +89,14 @@ public final class MyBatisUserStore implements UserStore {
      * Builds the store's {@link SqlSessionFactory} (see {@link SqlSessionFactories}).
      *
      * @param dataSource a pool on a migrated database; never closed by this store
+     * @param settings   the statement timeout, MyBatis's {@code defaultStatementTimeout} for every
+     *                   statement but {@code streamAll}'s
      * @throws IllegalStateException when the database is not one the mappers support
      */
-    public MyBatisUserStore(DataSource dataSource) {
-        this.sqlSessionFactory = SqlSessionFactories.build(dataSource);
-        this.snapshotIsolation = isolationLevel(Database.of(dataSource).snapshotIsolation());
+    public MyBatisUserStore(DataSource dataSource, StoreSettings settings) {
+        this.sqlSessionFactory = SqlSessionFactories.build(dataSource, settings);
+        this.database = Database.of(dataSource);
+        this.snapshotIsolation = isolationLevel(database.snapshotIsolation());
     }
 
     /**
@@ -311,6 +329,85 @@ public final class MyBatisUserStore implements UserStore {
             User kept = users.findById(keepId).orElseThrow();
             session.commit();
             return kept;
+        }
+    }
+
+    /**
+     * PostgreSQL and MariaDB: the mapper's {@code upsert}, one {@code insert ... returning}
+     * statement in an auto-commit session, so it is its own transaction (no commit, no rollback
+     * sent). On MariaDB a returned row with another username means {@code ON DUPLICATE KEY UPDATE}
+     * matched the e-mail's unique key of another user, whose row the guarded assignments left as
+     * it was: the e-mail is taken, nothing was written.
+     *
+     * <p>H2: {@link #mergeOnH2}, two statements in one transaction; a concurrent insert of the same
+     * username can make H2's MERGE raise the duplicate-username error (it is not atomic against
+     * it), and then the row exists, so the transaction is run once more and takes the update path
+     * ({@code UserStore.upsert}). Only that failure is retried: the contract's translator tells it
+     * from the others (a taken e-mail, a timeout), which leave unchanged.
+     */
+    @Override
+    public User upsert(NewUser user) {
+        if (database == Database.H2) {
+            try {
+                return mergeOnH2(user);
+            } catch (PersistenceException e) {
+                if (SqlErrorTranslator.translate("upsert", e) instanceof DuplicateUserException duplicate
+                        && duplicate.field() == DuplicateUserException.Field.USERNAME) {
+                    return mergeOnH2(user);
+                }
+                throw e;
+            }
+        }
+        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+            User stored = session.getMapper(UserMapper.class).upsert(user);
+            if (!stored.username().equals(user.username())) {
+                throw new DuplicateUserException(DuplicateUserException.Field.EMAIL, null);
+            }
+            return stored;
+        }
+    }
+
+    /**
+     * H2's upsert: {@code MERGE ... USING} on the username, then the row read back, in one
+     * transaction (the merged row stays locked until the commit, so the read returns what this
+     * call wrote). A failure leaves through {@code close()}, which rolls the merge back.
+     */
+    private User mergeOnH2(NewUser user) {
+        try (SqlSession session = sqlSessionFactory.openSession()) {
+            UserMapper users = session.getMapper(UserMapper.class);
+            users.mergeByUsername(user);
+            User stored = users.findByUsername(user.username()).orElseThrow();
+            session.commit();
+            return stored;
+        }
+    }
+
+    /**
+     * A worker's claim: {@code lockOldestInStatus} ({@code for update skip locked}), then one
+     * {@code update ... where id in (...)} of the rows it locked, in one transaction at READ
+     * COMMITTED on every database, which {@code openSession(TransactionIsolationLevel)} sets on the
+     * connection before the transaction starts
+     * (<a href="https://mybatis.org/mybatis-3/java-api.html">Java API, SqlSessionFactory</a>).
+     * READ COMMITTED is the default of PostgreSQL and H2; MariaDB's default REPEATABLE READ made
+     * a claim wait for the rows another claim held instead of skipping them. The rows are
+     * returned as the update left them, SHIPPED, in the order they were read.
+     *
+     * <p>{@code commit(true)}: when nothing was locked only a select ran, and a plain
+     * {@code commit()} would send no commit; forcing it ends the transaction the same way every
+     * time (one commit), not by the implicit commit of resetting auto-commit on {@code close()}.
+     */
+    @Override
+    public List<Purchase> claimPaidPurchases(int limit) {
+        try (SqlSession session = sqlSessionFactory.openSession(TransactionIsolationLevel.READ_COMMITTED)) {
+            PurchaseMapper purchases = session.getMapper(PurchaseMapper.class);
+            List<Purchase> locked = purchases.lockOldestInStatus(PurchaseStatus.PAID, limit);
+            if (!locked.isEmpty()) {
+                purchases.changeStatusOfIds(locked.stream().map(Purchase::id).toList(), PurchaseStatus.SHIPPED);
+            }
+            session.commit(true);
+            return locked.stream()
+                    .map(p -> new Purchase(p.id(), p.userId(), p.amount(), PurchaseStatus.SHIPPED, p.placedAt()))
+                    .toList();
         }
     }
 

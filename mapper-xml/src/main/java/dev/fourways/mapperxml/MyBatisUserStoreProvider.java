@@ -1,5 +1,6 @@
 package dev.fourways.mapperxml;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.UserStoreProvider;
 import javax.sql.DataSource;
@@ -12,9 +13,13 @@ public final class MyBatisUserStoreProvider implements UserStoreProvider {
         return "mybatis";
     }
 
-    /** Builds the store's {@code SqlSessionFactory} over the caller's pool (never closed by the store). */
+    /**
+     * Builds the store's {@code SqlSessionFactory} over the caller's pool (never closed by the
+     * store), with the statement timeout of {@code settings} as MyBatis's
+     * {@code defaultStatementTimeout}.
+     */
     @Override
-    public UserStore newStore(DataSource dataSource) {
-        return new MyBatisUserStore(dataSource);
+    public UserStore newStore(DataSource dataSource, StoreSettings settings) {
+        return new MyBatisUserStore(dataSource, settings);
     }
 }

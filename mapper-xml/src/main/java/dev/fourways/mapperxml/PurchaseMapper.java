@@ -28,6 +28,16 @@ public interface PurchaseMapper {
     int changeStatusPlacedBefore(@Param("from") List<PurchaseStatus> from, @Param("to") PurchaseStatus to,
                                  @Param("cutoff") Instant cutoff);
 
+    /**
+     * Locks ({@code for update skip locked}) and returns up to {@code limit} purchases in
+     * {@code status}, oldest first ({@code placed_at}, then id), skipping those another
+     * transaction holds locked. Only meaningful inside a transaction, which keeps the locks.
+     */
+    List<Purchase> lockOldestInStatus(@Param("status") PurchaseStatus status, @Param("limit") int limit);
+
+    /** Sets the status of the purchases with these ids, in one statement. @return purchases changed */
+    int changeStatusOfIds(@Param("ids") List<Long> ids, @Param("to") PurchaseStatus to);
+
     /** Moves every purchase of one user to another, in one statement. @return purchases moved */
     int moveToUser(@Param("fromUserId") long fromUserId, @Param("toUserId") long toUserId);
 

@@ -1,5 +1,7 @@
 package dev.fourways.mapperxml;
 
+import dev.fourways.StoreSettings;
+import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.SpenderSummary;
@@ -35,10 +37,11 @@ public final class SqlSessionFactories {
 
     /**
      * @param dataSource the caller's pool; borrowed once here to recognise the database, never closed
+     * @param settings   the statement timeout, which becomes MyBatis's {@code defaultStatementTimeout}
      * @return a thread-safe factory, to build once and share
      * @throws IllegalStateException when the database is not H2, PostgreSQL or MariaDB
      */
-    public static SqlSessionFactory build(DataSource dataSource) {
+    public static SqlSessionFactory build(DataSource dataSource, StoreSettings settings) {
         // JdbcTransactionFactory: MyBatis commits and rolls back on the JDBC connection itself.
         Configuration configuration = new Configuration(
                 new Environment("fourways", new JdbcTransactionFactory(), dataSource));
@@ -61,9 +64,17 @@ public final class SqlSessionFactories {
         configuration.setDefaultExecutorType(ExecutorType.SIMPLE);
         // The SQL sent (and seen in logs and by the database) is the XML's text on one line.
         configuration.setShrinkWhitespacesInSql(true);
+        // The store's statement timeout, in seconds: every statement handler calls
+        // Statement.setQueryTimeout with it, unless the statement's own `timeout` attribute says
+        // otherwise (https://mybatis.org/mybatis-3/configuration.html#settings, defaultStatementTimeout;
+        // https://mybatis.org/mybatis-3/sqlmap-xml.html, select/insert/update/delete "timeout").
+        // streamAll's select sets timeout="0" (none): MariaDB's max_statement_time, which
+        // Connector/J uses for the query timeout, would end a stream the caller merely reads slowly.
+        configuration.setDefaultStatementTimeout(settings.statementTimeoutSeconds());
 
         // Short names for the result types used in the XML (type="User", ofType="Purchase").
         configuration.getTypeAliasRegistry().registerAlias(User.class);
+        configuration.getTypeAliasRegistry().registerAlias(NewUser.class);
         configuration.getTypeAliasRegistry().registerAlias(Purchase.class);
         configuration.getTypeAliasRegistry().registerAlias(PurchaseStatus.class);
         configuration.getTypeAliasRegistry().registerAlias(SpenderSummary.class);

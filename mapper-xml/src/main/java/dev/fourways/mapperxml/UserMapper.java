@@ -1,5 +1,6 @@
 package dev.fourways.mapperxml;
 
+import dev.fourways.domain.NewUser;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import java.util.List;
@@ -65,6 +66,22 @@ public interface UserMapper {
 
     /** Deletes a user; the purchases go by the foreign key's cascade. @return rows deleted */
     int delete(@Param("id") long id);
+
+    /**
+     * Inserts the user, or updates the e-mail, display name and version of the user with that
+     * username, in one statement that returns the row as stored ({@code RETURNING}). Defined for
+     * PostgreSQL and MariaDB only ({@code databaseId}); on MariaDB the returned row is another
+     * user's when the e-mail's unique key matched that user (whose row is left unchanged).
+     */
+    User upsert(NewUser user);
+
+    /**
+     * H2's upsert: {@code MERGE ... USING} on the username, without reading the row back. Defined
+     * for H2 only ({@code databaseId}).
+     *
+     * @return rows inserted or updated (1)
+     */
+    int mergeByUsername(NewUser user);
 
     /**
      * Locks the users with these ids ({@code for update}), in id order so that two callers cannot

@@ -1,5 +1,6 @@
 package dev.fourways.mapperxml;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.contract.UserStoreContract;
 import javax.sql.DataSource;
@@ -8,7 +9,7 @@ import javax.sql.DataSource;
 class MyBatisUserStoreTest extends UserStoreContract {
 
     @Override
-    protected UserStore createStore(DataSource dataSource) {
-        return new MyBatisUserStoreProvider().open(dataSource);
+    protected UserStore createStore(DataSource dataSource, StoreSettings settings) {
+        return new MyBatisUserStoreProvider().open(dataSource, settings);
     }
 }

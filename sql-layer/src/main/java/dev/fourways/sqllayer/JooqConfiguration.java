@@ -1,5 +1,6 @@
 package dev.fourways.sqllayer;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.db.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -7,6 +8,8 @@ import javax.sql.DataSource;
 import org.jooq.Configuration;
 import org.jooq.ConnectionProvider;
 import org.jooq.SQLDialect;
+import org.jooq.TransactionContext;
+import org.jooq.TransactionProvider;
 import org.jooq.conf.NestedCollectionEmulation;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
@@ -28,13 +31,30 @@ final class JooqConfiguration {
     /**
      * @param dataSource a pool on a migrated database; the configuration never closes it
      * @param database   the database behind it ({@code Database.of(dataSource)}, found once by the store)
+     * @param store      the caller's settings: their statement timeout goes into {@link #settings(StoreSettings)}
      */
-    static Configuration of(DataSource dataSource, Database database) {
-        return new DefaultConfiguration()
+    static Configuration of(DataSource dataSource, Database database, StoreSettings store) {
+        Configuration configuration = new DefaultConfiguration()
                 .set(dataSource)
                 .set(dialectOf(database))
-                .set(settings())
+                .set(settings(store))
                 .set(new ExceptionTranslator());
+        // Transactions at the pool's default isolation, with the correction described in transactions().
+        return configuration.set(transactions(configuration.connectionProvider(), null));
+    }
+
+    /**
+     * The same configuration without a statement timeout, for the one query that must not have
+     * one: {@code streamAll}'s, which stays open while the caller reads at its own pace (MariaDB's
+     * driver turns the timeout into {@code max_statement_time}, which would end a slowly read
+     * stream). A per-query {@code ResultQuery.queryTimeout(0)} cannot do this: jOOQ reads 0 as "not
+     * set" and falls back to {@code Settings.queryTimeout} ({@code SettingsTools.getQueryTimeout}),
+     * so the setting itself is set back to 0, which jOOQ passes on as "no
+     * {@code setQueryTimeout} call".
+     * https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/settings-jdbc-flags/
+     */
+    static Configuration withoutStatementTimeout(Configuration configuration) {
+        return configuration.deriveSettings(s -> s.withQueryTimeout(0));
     }
 
     /**
@@ -52,6 +72,7 @@ final class JooqConfiguration {
      * lifecycles [...] injecting behaviour into jOOQ's internals", that sets the isolation level on
      * the connection the transaction provider acquires in {@code begin}: before
      * {@code setAutoCommit(false)}, so before the transaction starts, where JDBC defines the call.
+     * Not a {@code Settings} entry either: jOOQ 3.19's {@code Settings} have no isolation level.
      * https://www.jooq.org/doc/3.19/manual/sql-execution/transaction-management/
      * https://www.jooq.org/javadoc/3.19.x/org.jooq/org/jooq/ConnectionProvider.html
      *
@@ -61,18 +82,39 @@ final class JooqConfiguration {
      * @param isolation a {@code java.sql.Connection.TRANSACTION_*} constant
      */
     static Configuration withTransactionIsolation(Configuration configuration, int isolation) {
-        ConnectionProvider pool = configuration.connectionProvider();
-        ConnectionProvider atIsolation = new ConnectionProvider() {
+        return configuration.derive(transactions(configuration.connectionProvider(), isolation));
+    }
+
+    /**
+     * jOOQ's {@link DefaultTransactionProvider} over {@code pool}, setting {@code isolation} (when
+     * not null) on the connection it acquires, and with one correction: a transaction that never
+     * got a connection is not rolled back. When {@code begin} fails to acquire one (the pool is
+     * exhausted), {@code transactionResult} still calls {@code rollback}, and jOOQ 3.19's provider
+     * then asks the pool for a connection twice more (for the ROLLBACK and to reset autocommit),
+     * waiting the pool's timeout each time: the contract's
+     * {@code everyOperationFailsWithAStoreExceptionWhenThePoolIsExhausted} measured 3 s for a 1 s
+     * pool timeout. The rollback failures were added as suppressed, so only the wait was wrong.
+     * A connection that was acquired is always rolled back and released by jOOQ as before.
+     */
+    private static TransactionProvider transactions(ConnectionProvider pool, Integer isolation) {
+        ConnectionProvider connections = new ConnectionProvider() {
             @Override
             public Connection acquire() {
-                Connection connection = pool.acquire();
+                Connection connection;
                 try {
-                    connection.setTransactionIsolation(isolation);
-                    return connection;
-                } catch (SQLException e) {
-                    pool.release(connection);
-                    throw new DataAccessException("cannot set the transaction isolation level to " + isolation, e);
+                    connection = pool.acquire();
+                } catch (DataAccessException e) {
+                    throw new NoConnection(e.getMessage(), e.getCause());
                 }
+                if (isolation != null) {
+                    try {
+                        connection.setTransactionIsolation(isolation);
+                    } catch (SQLException e) {
+                        pool.release(connection);
+                        throw new NoConnection("cannot set the transaction isolation level to " + isolation, e);
+                    }
+                }
+                return connection;
             }
 
             @Override
@@ -80,12 +122,48 @@ final class JooqConfiguration {
                 pool.release(connection);
             }
         };
-        return configuration.derive(new DefaultTransactionProvider(atIsolation));
+        TransactionProvider jooq = new DefaultTransactionProvider(connections);
+        return new TransactionProvider() {
+            @Override
+            public void begin(TransactionContext ctx) {
+                try {
+                    jooq.begin(ctx);
+                } catch (NoConnection e) {
+                    ctx.configuration().data(NoConnection.class, Boolean.TRUE);
+                    throw e;
+                }
+            }
+
+            @Override
+            public void commit(TransactionContext ctx) {
+                jooq.commit(ctx);
+            }
+
+            @Override
+            public void rollback(TransactionContext ctx) {
+                if (ctx.configuration().data(NoConnection.class) == null) {
+                    jooq.rollback(ctx);
+                }
+            }
+        };
+    }
+
+    /** A transaction's connection could not be had: nothing is held, so nothing is to be rolled back. */
+    private static final class NoConnection extends DataAccessException {
+        NoConnection(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
      * Settings chosen on purpose (https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/):
      * <ul>
+     *   <li>{@code queryTimeout(seconds)}: the caller's statement timeout ({@link StoreSettings}),
+     *       which jOOQ passes to {@code Statement.setQueryTimeout} on every statement it prepares,
+     *       batches included; the drivers turn it into a server-side cancel (pgJDBC: 57014;
+     *       MariaDB Connector/J: {@code SET STATEMENT max_statement_time=N FOR ...}, error 1969).
+     *       jOOQ's documented central place for JDBC's statement flags:
+     *       https://www.jooq.org/doc/3.19/manual/sql-building/dsl-context/custom-settings/settings-jdbc-flags/</li>
      *   <li>{@code renderQuotedNames(EXPLICIT_DEFAULT_UNQUOTED)}: the generated names (made with
      *       {@code DSL.name}) render unquoted, so each database folds {@code users} its own way
      *       (H2's unquoted DDL created {@code USERS}; a quoted {@code "users"} would not be found).
@@ -122,8 +200,9 @@ final class JooqConfiguration {
      *       https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/multiset-value-constructor/</li>
      * </ul>
      */
-    static Settings settings() {
+    static Settings settings(StoreSettings store) {
         return new Settings()
+                .withQueryTimeout(store.statementTimeoutSeconds())
                 .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
                 .withRenderSchema(false)
                 .withRenderCatalog(false)

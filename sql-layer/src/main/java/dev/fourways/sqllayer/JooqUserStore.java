@@ -6,13 +6,17 @@ import static dev.fourways.sqllayer.generated.Sequences.USERS_SEQ;
 import static dev.fourways.sqllayer.generated.Tables.PURCHASES;
 import static dev.fourways.sqllayer.generated.Tables.USERS;
 import static org.jooq.Records.mapping;
+import static org.jooq.impl.DSL.excluded;
 import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.iif;
 import static org.jooq.impl.DSL.multiset;
 import static org.jooq.impl.DSL.noCondition;
 import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.selectCount;
 import static org.jooq.impl.DSL.sum;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.db.Database;
 import dev.fourways.db.PooledIds;
@@ -25,6 +29,7 @@ import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
+import dev.fourways.error.DuplicateUserException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
 import java.math.BigDecimal;
@@ -91,16 +96,23 @@ public final class JooqUserStore implements UserStore {
     private final DSLContext ctx;
     /** {@link #ctx} whose transactions run at the database's snapshot isolation; only {@link #page} uses it. */
     private final DSLContext snapshot;
+    /** {@link #ctx} whose transactions run at READ COMMITTED; only {@link #claimPaidPurchases} uses it. */
+    private final DSLContext readCommitted;
     private final Field<List<Purchase>> purchasesOfUser;
     private final PooledIds userIds = new PooledIds();
     private final PooledIds purchaseIds = new PooledIds();
 
-    /** @param dataSource a pool on a migrated database; never closed by this store */
-    public JooqUserStore(DataSource dataSource) {
+    /**
+     * @param dataSource a pool on a migrated database; never closed by this store
+     * @param settings   the statement timeout every statement carries (except {@link #streamAll}'s query)
+     */
+    public JooqUserStore(DataSource dataSource, StoreSettings settings) {
         Database database = Database.of(dataSource);
-        this.ctx = DSL.using(JooqConfiguration.of(dataSource, database));
+        this.ctx = DSL.using(JooqConfiguration.of(dataSource, database, settings));
         this.snapshot = DSL.using(JooqConfiguration.withTransactionIsolation(ctx.configuration(),
                 database.snapshotIsolation()));
+        this.readCommitted = DSL.using(JooqConfiguration.withTransactionIsolation(ctx.configuration(),
+                Connection.TRANSACTION_READ_COMMITTED));
         this.purchasesOfUser = purchasesOfUser(placedAtInJson(ctx.dialect()));
     }
 
@@ -247,13 +259,15 @@ public final class JooqUserStore implements UserStore {
      * the cursor when the stream is closed. https://www.jooq.org/doc/3.19/manual/sql-execution/fetching/lazy-fetching/
      * PostgreSQL only honours a fetch size inside a transaction, and jOOQ's transactions end with
      * their lambda, so the stream holds one connection from the context's {@link ConnectionProvider},
-     * with autocommit off, until the caller closes it.
+     * with autocommit off, until the caller closes it. Its query alone runs without the statement
+     * timeout ({@link JooqConfiguration#withoutStatementTimeout}): the caller reads it at its own
+     * pace, and MariaDB's {@code max_statement_time} would end a slowly read stream.
      */
     @Override
     public Stream<User> streamAll() {
         ConnectionProvider pool = ctx.configuration().connectionProvider();
         Connection connection = pool.acquire();
-        DSLContext dsl = ctx.configuration().derive(connection).dsl();
+        DSLContext dsl = JooqConfiguration.withoutStatementTimeout(ctx.configuration().derive(connection)).dsl();
         try {
             dsl.connection(c -> c.setAutoCommit(false));
             return selectUsers(dsl)
@@ -264,7 +278,13 @@ public final class JooqUserStore implements UserStore {
                     .map(mapping(User::new))
                     .onClose(() -> endReadOnly(dsl, pool, connection));
         } catch (RuntimeException e) {
-            endReadOnly(dsl, pool, connection);
+            // On a connection the server ended, giving it back fails too ("Connection is closed",
+            // no SQLState); that must not replace the failure that says the connection was lost.
+            try {
+                endReadOnly(dsl, pool, connection);
+            } catch (RuntimeException onRelease) {
+                e.addSuppressed(onRelease);
+            }
             throw e;
         }
     }
@@ -401,6 +421,121 @@ public final class JooqUserStore implements UserStore {
             dsl.update(USERS).set(USERS.VERSION, USERS.VERSION.plus(1)).where(USERS.ID.eq(keepId)).execute();
             // 5. The kept user as it is now.
             return selectUsers(dsl).where(USERS.ID.eq(keepId)).fetchSingle(mapping(User::new));
+        });
+    }
+
+    /**
+     * One statement in autocommit on PostgreSQL and MariaDB, jOOQ's {@code INSERT .. ON CONFLICT ..
+     * DO UPDATE .. RETURNING}; on H2 a MERGE and a read in one transaction (see {@link #mergeOnH2}).
+     * The id comes from the column's default (the sequence), so no reserved id is spent.
+     * https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/insert-statement/insert-on-conflict/
+     * https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/insert-statement/insert-returning/
+     *
+     * <p>PostgreSQL renders {@code on conflict (username) do update set email = excluded.email, ...}.
+     * MariaDB has no conflict target: jOOQ renders {@code on duplicate key update}, which fires on
+     * any unique key, {@code users_email_uk} included, and would then overwrite the user who owns
+     * the e-mail. So on MariaDB each assignment is guarded by
+     * {@code if(users.username = values(username), <new>, <old>)} ({@link #forSameUsername}): a
+     * match on the e-mail leaves that other user's row as it was, and its username coming back
+     * through {@code RETURNING} says the e-mail is taken.
+     */
+    @Override
+    public User upsert(NewUser user) {
+        if (ctx.dialect().family() == SQLDialect.H2) {
+            try {
+                return ctx.transactionResult(tx -> mergeOnH2(tx.dsl(), user));
+            } catch (DuplicateUserException e) {
+                // H2's MERGE is not atomic against a concurrent insert of the same username: the
+                // other transaction committed the row between the match and the insert. The row
+                // now exists, so the one retry takes the update path (UserStore.upsert).
+                if (e.field() != DuplicateUserException.Field.USERNAME) {
+                    throw e;
+                }
+                return ctx.transactionResult(tx -> mergeOnH2(tx.dsl(), user));
+            }
+        }
+        User stored = ctx.insertInto(USERS, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT, USERS.VERSION)
+                .values(user.username(), user.email(), user.displayName(), user.createdAt(), 0L)
+                .onConflict(USERS.USERNAME)
+                .doUpdate()
+                .set(USERS.EMAIL, forSameUsername(excluded(USERS.EMAIL), USERS.EMAIL))
+                .set(USERS.DISPLAY_NAME, forSameUsername(excluded(USERS.DISPLAY_NAME), USERS.DISPLAY_NAME))
+                .set(USERS.VERSION, forSameUsername(USERS.VERSION.plus(1), USERS.VERSION))
+                .returningResult(USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT, USERS.VERSION)
+                .fetchSingle(mapping(User::new));
+        if (!stored.username().equals(user.username())) {
+            // MariaDB only: the e-mail's unique key matched another user, left unchanged by the guard.
+            throw new DuplicateUserException(DuplicateUserException.Field.EMAIL, null);
+        }
+        return stored;
+    }
+
+    /**
+     * The value an upsert's update assigns: {@code newValue} on PostgreSQL, whose conflict target
+     * guarantees the matched row has the username; on MariaDB, whose {@code ON DUPLICATE KEY
+     * UPDATE} may have matched another user by e-mail, {@code newValue} only for the row with this
+     * username and {@code current} otherwise. ({@code excluded(f)} renders {@code values(f)} there.)
+     * https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/insert-statement/insert-on-duplicate-key/
+     */
+    private <T> Field<T> forSameUsername(Field<T> newValue, Field<T> current) {
+        return ctx.dialect().family() == SQLDialect.MARIADB
+                ? iif(USERS.USERNAME.eq(excluded(USERS.USERNAME)), newValue, current)
+                : newValue;
+    }
+
+    /**
+     * H2's upsert, inside a transaction: a {@code MERGE} keyed on the username, then the row as
+     * it now is. Written out rather than left to jOOQ's emulation of {@code ON CONFLICT ..
+     * RETURNING} on H2, which reads the row back from a data change delta table
+     * ({@code select .. from final table (merge ..)}): in H2 2.5.252 such a statement keeps an
+     * update that violated {@code users_email_uk}, leaving two users with one e-mail (handoff of
+     * issue 19; {@code UserStore.upsert}). The plain MERGE raises the violation, so the e-mail
+     * check stays the database's. https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/merge-statement/
+     */
+    private static User mergeOnH2(DSLContext dsl, NewUser user) {
+        dsl.mergeInto(USERS)
+                .using(selectOne())
+                .on(USERS.USERNAME.eq(user.username()))
+                .whenMatchedThenUpdate()
+                .set(USERS.EMAIL, user.email())
+                .set(USERS.DISPLAY_NAME, user.displayName())
+                .set(USERS.VERSION, USERS.VERSION.plus(1))
+                .whenNotMatchedThenInsert(USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT, USERS.VERSION)
+                .values(user.username(), user.email(), user.displayName(), user.createdAt(), 0L)
+                .execute();
+        return selectUsers(dsl).where(USERS.USERNAME.eq(user.username())).fetchSingle(mapping(User::new));
+    }
+
+    /**
+     * A worker's claim: one transaction on {@link #readCommitted} (READ COMMITTED on every
+     * database; see {@link JooqConfiguration#withTransactionIsolation} for how in jOOQ 3.19, and
+     * {@code UserStore.claimPaidPurchases} for why MariaDB needs it), in two statements: the oldest
+     * PAID purchases, locked with {@code FOR UPDATE SKIP LOCKED} so that concurrent claims pass
+     * each other's rows instead of waiting, then one {@code UPDATE .. WHERE id IN (..)} of exactly
+     * the rows locked, skipped when there are none. The rows are returned as read, now SHIPPED.
+     * https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/select-statement/for-update-clause/
+     */
+    @Override
+    public List<Purchase> claimPaidPurchases(int limit) {
+        return readCommitted.transactionResult(tx -> {
+            DSLContext dsl = tx.dsl();
+            List<Purchase> locked = dsl
+                    .select(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.PLACED_AT)
+                    .from(PURCHASES)
+                    .where(PURCHASES.STATUS.eq(PurchaseStatus.PAID))
+                    .orderBy(PURCHASES.PLACED_AT, PURCHASES.ID)
+                    .limit(limit)
+                    .forUpdate()
+                    .skipLocked()
+                    .fetch(mapping((id, userId, amount, placedAt) ->
+                            new Purchase(id, userId, amount, PurchaseStatus.SHIPPED, placedAt)));
+            if (!locked.isEmpty()) {
+                dsl.update(PURCHASES)
+                        .set(PURCHASES.STATUS, PurchaseStatus.SHIPPED)
+                        .where(PURCHASES.ID.in(locked.stream().map(Purchase::id).toList()))
+                        .execute();
+            }
+            return locked;
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.fourways.sqllayer;
 
+import dev.fourways.StoreSettings;
 import dev.fourways.UserStore;
 import dev.fourways.UserStoreProvider;
 import javax.sql.DataSource;
@@ -12,8 +13,9 @@ public final class JooqUserStoreProvider implements UserStoreProvider {
         return "jooq";
     }
 
+    /** The store applies {@code settings.statementTimeout()} through jOOQ's {@code Settings.queryTimeout}. */
     @Override
-    public UserStore newStore(DataSource dataSource) {
-        return new JooqUserStore(dataSource);
+    public UserStore newStore(DataSource dataSource, StoreSettings settings) {
+        return new JooqUserStore(dataSource, settings);
     }
 }
