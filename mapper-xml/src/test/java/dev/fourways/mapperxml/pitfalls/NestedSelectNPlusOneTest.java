@@ -39,7 +39,7 @@ class NestedSelectNPlusOneTest {
     @Test
     void aNestedSelectInACollectionCostsOneSelectPerUser() {
         try (PitfallDatabase db = PitfallDatabase.seeded("ann", "bob", "cid", "dee", "eve")) {
-            SqlSessionFactory factory = withNaiveMapper(SqlSessionFactories.build(db.counted()));
+            SqlSessionFactory factory = withNaiveMapper(SqlSessionFactories.build(db.counted(), dev.fourways.StoreSettings.defaults()));
             db.reset();
             List<UserWithPurchases> page;
             try (SqlSession session = factory.openSession(true)) {

@@ -41,7 +41,7 @@ class SimpleExecutorInsertLoopTest {
     @Test
     void insertingOneRowPerMapperCallInASimpleSessionCostsOneRoundTripPerRow() {
         try (PitfallDatabase db = PitfallDatabase.seeded()) {
-            SqlSessionFactory factory = SqlSessionFactories.build(db.counted());
+            SqlSessionFactory factory = SqlSessionFactories.build(db.counted(), dev.fourways.StoreSettings.defaults());
             db.reset();
             List<User> created = new ArrayList<>();
             // The naive code: the store's own mapper and statement, in a default (SIMPLE) session.
