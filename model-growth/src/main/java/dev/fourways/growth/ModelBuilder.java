@@ -35,6 +35,7 @@ public final class ModelBuilder {
         JooqCodegen.generate(layout);
         long t1 = System.nanoTime();
         ModelCompiler.compile(layout);
+        ModelCompiler.jar(layout);
         long t2 = System.nanoTime();
         int applied = migrate(layout);
         long t3 = System.nanoTime();

@@ -57,6 +57,20 @@ public final class ModelCompiler {
         }
     }
 
+    /** Packs the compiled classes and XML into {@link ModelLayout#jar()}. */
+    public static void jar(ModelLayout layout) throws IOException {
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(Files.newOutputStream(layout.jar()), manifest);
+             Stream<Path> files = Files.walk(layout.classes())) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                jar.putNextEntry(new java.util.jar.JarEntry(layout.classes().relativize(f).toString().replace(File.separatorChar, '/')));
+                Files.copy(f, jar);
+                jar.closeEntry();
+            }
+        }
+    }
+
     /** The class path entry separator of this platform. */
     static String separator() {
         return File.pathSeparator;

@@ -33,6 +33,14 @@ public record ModelLayout(int n, Path root) {
         return root.resolve("classes");
     }
 
+    /**
+     * The compiled model as a jar, for the sweep's class path: the JVM's AppCDS archive accepts
+     * only jars on the class path, not non-empty directories.
+     */
+    public Path jar() {
+        return root.resolve("model.jar");
+    }
+
     /** Written last by {@link ModelBuilder}: present means the model is complete. */
     public Path doneMarker() {
         return root.resolve("complete");
