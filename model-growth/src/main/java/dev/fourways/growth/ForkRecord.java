@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param heapUsedMb    heap in use after start and a full GC, in MB (2^20 bytes)
  * @param mappedTypes   entity persisters (Hibernate), mapped statements (MyBatis), tables in the
  *                      generated schema (jOOQ); -1 for Jdbi and JDBC, which build nothing per table
+ * @param cpuMs         CPU time of the whole JVM (all threads) during the start-up, ms; -1 when not reported
  */
-public record ForkRecord(String style, String variant, int n, long classesLoaded, double heapUsedMb, int mappedTypes) {
+public record ForkRecord(String style, String variant, int n, long classesLoaded, double heapUsedMb, int mappedTypes,
+                         double cpuMs) {
 
     static final ObjectMapper JSON = new ObjectMapper();
 

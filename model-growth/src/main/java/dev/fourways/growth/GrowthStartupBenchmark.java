@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * query returned row 1 of that table (a wrong figure fails the run), then appends one JSON line
  * per fork to the file named by {@value #FORK_LOG_PROPERTY}: classes loaded during the start-up,
  * heap used after it (MB, after a full GC, the started library still reachable) and what the
- * library built (entity persisters, mapped statements, jOOQ tables).
+ * library built (entity persisters, mapped statements, jOOQ tables), and the CPU time the whole
+ * JVM spent during the start-up (ms).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -69,8 +70,11 @@ public class GrowthStartupBenchmark {
     private HikariDataSource pool;
     private StyleStart start;
     private Started started;
+    private ClassLoader loader;
     private long classesBefore;
     private long classesAfter;
+    private long cpuBefore;
+    private long cpuAfter;
 
     @Setup(Level.Trial)
     public void openPool() {
@@ -78,14 +82,29 @@ public class GrowthStartupBenchmark {
         pool = ModelBuilder.open(layout, "growth");
         start = StyleStarts.byName(style);
         start.checkVariant(variant);
+        // The context loader: in a fork the system loader, whose class path holds the models; in
+        // the smoke test's in-process run (forks 0) the loader over the freshly compiled model.
+        loader = Thread.currentThread().getContextClassLoader();
         classesBefore = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
+        cpuBefore = processCpuNanos();
     }
 
     @Benchmark
     public String startAndQueryFirst() throws Exception {
-        started = start.start(pool, ClassLoader.getSystemClassLoader(), layout.basePackage(), variant, Phases.OFF);
+        started = start.start(pool, loader, layout.basePackage(), variant, Phases.OFF);
+        cpuAfter = processCpuNanos();
         classesAfter = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
         return started.firstCode();
+    }
+
+    /**
+     * CPU time of the whole JVM (every thread: the start-up's, JIT compilers, GC), ns; -1 where the
+     * platform does not report it. On a shared machine it is steadier than wall-clock time,
+     * which also counts the time spent waiting for a core.
+     */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     @TearDown(Level.Trial)
@@ -95,12 +114,13 @@ public class GrowthStartupBenchmark {
             throw new IllegalStateException(style + "/" + variant + " n=" + n + ": first query returned "
                     + (started == null ? "nothing" : started.firstCode()) + ", expected " + expected);
         }
-        int mapped = start.mappedTypes(started, ClassLoader.getSystemClassLoader(), layout.basePackage(), variant);
+        int mapped = start.mappedTypes(started, loader, layout.basePackage(), variant);
         System.gc();
         double heapMb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
         String file = System.getProperty(FORK_LOG_PROPERTY);
         if (file != null) {
-            Files.writeString(Path.of(file), new ForkRecord(style, variant, n, classesAfter - classesBefore, heapMb, mapped).toJson() + "\n",
+            Files.writeString(Path.of(file), new ForkRecord(style, variant, n, classesAfter - classesBefore, heapMb, mapped,
+                    cpuBefore < 0 ? -1 : (cpuAfter - cpuBefore) / 1e6).toJson() + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         start.close(started);

@@ -25,6 +25,9 @@ public final class Main {
             System.exit(2);
             return;
         }
+        // jOOQ's code generation prints a logo and a tip of the day on every run.
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
         long t0 = System.nanoTime();
         List<String> classPath = new ArrayList<>(List.of(System.getProperty("java.class.path")));
         for (int n : options.ns()) {

@@ -13,7 +13,8 @@ import java.util.List;
  * @param heapUsedMb    median heap in use after start (after a full GC), MB
  * @param classesLoaded median classes loaded during the start-up
  * @param mappedTypes   what the library built (see {@link ForkRecord#mappedTypes()})
+ * @param cpuMs         median CPU time of the whole JVM during the start-up, ms (-1 or NaN when not recorded)
  */
 public record Point(String style, String variant, int n, List<Double> samplesMs, double medianMs, double minMs, double maxMs,
-                    double heapUsedMb, double classesLoaded, int mappedTypes) {
+                    double heapUsedMb, double classesLoaded, int mappedTypes, double cpuMs) {
 }

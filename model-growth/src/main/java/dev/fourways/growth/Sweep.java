@@ -129,7 +129,8 @@ public final class Sweep {
                     ms.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
                     Stats.median(f.stream().map(ForkRecord::heapUsedMb).toList()),
                     Stats.median(f.stream().map(ForkRecord::classesLoaded).toList()),
-                    f.isEmpty() ? 0 : f.get(0).mappedTypes()));
+                    f.isEmpty() ? 0 : f.get(0).mappedTypes(),
+                    Stats.median(f.stream().map(ForkRecord::cpuMs).toList())));
         });
         return points;
     }

@@ -11,7 +11,7 @@ import java.util.List;
  * The launcher's command line.
  *
  * @param ns     model sizes (tables), ascending; {@code --n 10,100,500,1000}
- * @param out    report folder; {@code --out DIR} (default {@code growth-report})
+ * @param out    report folder; {@code --out DIR} (default {@code model-growth/target/growth-report})
  * @param cache  generated models; {@code --cache DIR} (default {@code model-growth/target/growth-cache})
  * @param forks  fresh JVMs per point; {@code --forks 3}
  * @param styles {@code --styles jdbc,hibernate,...} (default all five)
@@ -26,7 +26,7 @@ public record SweepOptions(List<Integer> ns, Path out, Path cache, int forks, Li
 
     public static SweepOptions parse(String... args) {
         List<Integer> ns = List.of(10, 100, 500, 1000);
-        Path out = Path.of("growth-report");
+        Path out = Path.of("model-growth", "target", "growth-report");
         Path cache = Path.of("model-growth", "target", "growth-cache");
         int forks = 3;
         List<String> styles = StyleStarts.all().stream().map(StyleStart::name).toList();

@@ -47,6 +47,51 @@ class GeneratedModelStartsTest {
         loader.close();
     }
 
+    /**
+     * The JMH benchmark itself, in-process (forks 0: the generated classes are seen through the
+     * context loader), one shot per style at N=10; then the report is written from its results.
+     */
+    @Test
+    void theBenchmarkRunsForEveryStyleAndTheReportIsWritten() throws Exception {
+        Path out = Path.of("target", "growth-smoke-report").toAbsolutePath();
+        Files.createDirectories(out);
+        Path forkLog = out.resolve("forks.jsonl");
+        Files.deleteIfExists(forkLog);
+        System.setProperty(GrowthStartupBenchmark.CACHE_PROPERTY, Path.of("target", "growth-smoke").toAbsolutePath().toString());
+        System.setProperty(GrowthStartupBenchmark.FORK_LOG_PROPERTY, forkLog.toString());
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        java.util.Collection<org.openjdk.jmh.results.RunResult> results;
+        try {
+            results = new org.openjdk.jmh.runner.Runner(new org.openjdk.jmh.runner.options.OptionsBuilder()
+                    .include("^" + GrowthStartupBenchmark.class.getName().replace(".", "\\.") + "\\.")
+                    .param("n", String.valueOf(N))
+                    .forks(0)
+                    .verbosity(org.openjdk.jmh.runner.options.VerboseMode.SILENT)
+                    .build()).run();
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+        assertThat(results).extracting(r -> r.getParams().getParam("style"))
+                .containsExactlyInAnyOrder("jdbc", "hibernate", "mybatis", "jdbi", "jooq");
+        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+        java.util.List<ForkRecord> records = Files.readAllLines(forkLog).stream().map(ForkRecord::parse).toList();
+        assertThat(records).extracting(ForkRecord::style, ForkRecord::mappedTypes).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("jdbc", -1), org.assertj.core.groups.Tuple.tuple("hibernate", N),
+                org.assertj.core.groups.Tuple.tuple("mybatis", 5 * N), org.assertj.core.groups.Tuple.tuple("jdbi", -1),
+                org.assertj.core.groups.Tuple.tuple("jooq", N));
+        assertThat(records).allSatisfy(f -> assertThat(f.heapUsedMb()).isPositive());
+
+        java.util.List<Point> points = results.stream().map(r -> {
+            double ms = r.getPrimaryResult().getScore();
+            return new Point(r.getParams().getParam("style"), "default", N, java.util.List.of(ms), ms, ms, ms, 1, 1, 1, -1);
+        }).toList();
+        GrowthReport report = GrowthReport.of(SweepOptions.parse("--n", String.valueOf(N), "--forks", "1"), points, java.util.List.of(), 1);
+        ReportWriter.write(report, out);
+        assertThat(out.resolve("growth.md")).content().contains("| hibernate | ").contains("Published reports");
+        assertThat(out.resolve("growth.json")).content().contains("\"style\" : \"jooq\"");
+    }
+
     @Test
     void theMigrationCreatesEveryTableWithItsForeignKeysAndIndexes() throws Exception {
         try (var c = pool.getConnection(); var rs = c.createStatement().executeQuery(
