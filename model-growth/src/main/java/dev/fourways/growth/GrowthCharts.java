@@ -92,6 +92,11 @@ final class GrowthCharts {
                 .title("Where start-up time goes at n=" + r.phases().get(0).n() + " tables (median, ms)")
                 .xAxisTitle("style").yAxisTitle("ms").build();
         chart.getStyler().setStacked(true);
+        // XChart's default palette repeats after a few series: give each step its own colour.
+        chart.getStyler().setSeriesColors(new Color[] {new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C),
+                new Color(0xD62728), new Color(0x9467BD), new Color(0x8C564B), new Color(0xE377C2), new Color(0x7F7F7F),
+                new Color(0xBCBD22), new Color(0x17BECF), new Color(0x393B79), new Color(0xAD494A), new Color(0x637939),
+                new Color(0xE7BA52), new Color(0x5254A3)});
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisDecimalPattern("#,##0");

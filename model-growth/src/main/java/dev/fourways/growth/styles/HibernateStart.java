@@ -58,7 +58,9 @@ public final class HibernateStart implements StyleStart {
         SessionFactory sessionFactory = phases.splitting()
                 ? split(dataSource, entities, variant, validate, phases)
                 : idiomatic(dataSource, entities, variant, validate);
-        phases.lap("SessionFactory built");
+        if (!phases.splitting()) {
+            phases.lap("SessionFactory built");
+        }
         String code = model.first(sessionFactory);
         phases.lap("first query");
         return new Started(code, sessionFactory);
