@@ -1,0 +1,114 @@
+package dev.fourways.growth;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The report's PNG charts, drawn with XChart as benchmarks' charts are. */
+final class GrowthCharts {
+
+    private static final Map<String, Color> COLORS = Map.of("jdbc", Color.GRAY, "hibernate", new Color(0xB8, 0x5C, 0x00),
+            "mybatis", new Color(0x1F, 0x77, 0xB4), "jdbi", new Color(0x2C, 0xA0, 0x2C), "jooq", new Color(0x94, 0x67, 0xBD));
+
+    private GrowthCharts() {
+    }
+
+    static List<Path> write(GrowthReport r, Path out) throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (r.ns().size() >= 2) {
+            files.add(save(logLog(r), out.resolve("growth-loglog")));
+        }
+        if (!r.phases().isEmpty()) {
+            files.add(save(phases(r), out.resolve("growth-phases")));
+        }
+        return files;
+    }
+
+    /** Median start-up against n, both axes logarithmic: solid = default, dashed = the style's fastest mitigation at the largest n. */
+    private static XYChart logLog(GrowthReport r) {
+        XYChart chart = new XYChartBuilder().width(1000).height(640)
+                .title("Start-up to first query against model size (median of forks, log-log)")
+                .xAxisTitle("tables in the model (log)").yAxisTitle("start-up, ms (log)").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        chart.getStyler().setYAxisDecimalPattern("#,##0");
+        int largest = r.ns().get(r.ns().size() - 1);
+        for (String style : r.styles()) {
+            add(chart, r, style, "default", style + " (default)", false);
+            r.variants(style).stream()
+                    .filter(v -> !v.equals("default") && !v.equals("cds"))
+                    .filter(v -> r.point(style, v, largest) != null)
+                    .min(Comparator.comparingDouble(v -> r.point(style, v, largest).medianMs()))
+                    .ifPresent(best -> add(chart, r, style, best, style + " (" + best + ")", true));
+        }
+        return chart;
+    }
+
+    private static void add(XYChart chart, GrowthReport r, String style, String variant, String name, boolean dashed) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (int n : r.ns()) {
+            Point p = r.point(style, variant, n);
+            if (p != null) {
+                xs.add((double) n);
+                ys.add(p.medianMs());
+            }
+        }
+        if (xs.size() < 2) {
+            return;
+        }
+        XYSeries s = chart.addSeries(name, xs, ys);
+        s.setLineColor(COLORS.getOrDefault(style, Color.BLACK));
+        s.setMarkerColor(COLORS.getOrDefault(style, Color.BLACK));
+        s.setMarker(dashed ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
+        s.setLineStyle(dashed ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
+                : new BasicStroke(2.5f));
+    }
+
+    /** Stacked bars: each style's start-up at the largest n split into its measured steps. */
+    private static CategoryChart phases(GrowthReport r) {
+        List<String> bars = r.phases().stream().map(p -> p.style() + (p.variant().equals("default") ? "" : " (" + p.variant() + ")")).toList();
+        Set<String> steps = new LinkedHashSet<>();
+        r.phases().forEach(p -> steps.addAll(p.phasesMs().keySet()));
+        CategoryChart chart = new CategoryChartBuilder().width(1100).height(620)
+                .title("Where start-up time goes at n=" + r.phases().get(0).n() + " tables (median, ms)")
+                .xAxisTitle("style").yAxisTitle("ms").build();
+        chart.getStyler().setStacked(true);
+        // XChart's default palette repeats after a few series: give each step its own colour.
+        chart.getStyler().setSeriesColors(new Color[] {new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C),
+                new Color(0xD62728), new Color(0x9467BD), new Color(0x8C564B), new Color(0xE377C2), new Color(0x7F7F7F),
+                new Color(0xBCBD22), new Color(0x17BECF), new Color(0x393B79), new Color(0xAD494A), new Color(0x637939),
+                new Color(0xE7BA52), new Color(0x5254A3)});
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setYAxisDecimalPattern("#,##0");
+        for (String step : steps) {
+            List<Double> values = r.phases().stream().map(p -> p.phasesMs().getOrDefault(step, 0.0)).toList();
+            chart.addSeries(step, bars, values);
+        }
+        return chart;
+    }
+
+    private static Path save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path base) throws IOException {
+        BitmapEncoder.saveBitmapWithDPI(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG, 120);
+        return Path.of(base + ".png");
+    }
+}
