@@ -152,7 +152,9 @@ public final class ForgottenChangeProbe {
             String sql = "insert into users (username, email, " + nameColumn() + ", created_at"
                     + (step == SchemaStep.ADD ? ", locale" : "") + ") values (?, ?, 'Grace', ?"
                     + (step == SchemaStep.ADD ? ", ?" : "") + ")";
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+            // The id is read back by username: MariaDB's driver returns generated keys only for
+            // AUTO_INCREMENT columns, not for a sequence default.
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, username);
                 ps.setString(2, email);
                 ps.setObject(3, T0.atOffset(java.time.ZoneOffset.UTC));
@@ -160,13 +162,10 @@ public final class ForgottenChangeProbe {
                     ps.setString(4, locale);
                 }
                 ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
-                }
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
+            return Long.parseLong(string("select id from users where username = ?", username));
         }
 
         void insertPurchase(long userId, BigDecimal amount) {
@@ -193,9 +192,9 @@ public final class ForgottenChangeProbe {
             }
         }
 
-        private String string(String sql, long id) {
+        private String string(String sql, Object key) {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, id);
+                ps.setObject(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getString(1) : null;
                 }
