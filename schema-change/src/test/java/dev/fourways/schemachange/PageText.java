@@ -73,18 +73,18 @@ final class PageText {
                   request. Every other style starts and serves everything that does not touch the column
                   (`count` worked in all of them) and fails on the first query that does. With jOOQ the
                   generated classes are rebuilt from the migrations at build time, so in the build of the
-                  project the forgotten rename is a compile error (`USERS.DISPLAY_NAME` no longer exists);
-                  the test above runs the jar built before the migration, which is what a deployment that
-                  skipped the rebuild would run.
+                  project the forgotten rename should be a compile error: the regenerated `USERS` has
+                  `FULL_NAME`, no `DISPLAY_NAME` (not yet measured by a test). The test above runs the jar
+                  built before the migration, which is what a deployment that skipped the rebuild would run.
                 - **An added column with a default, and a widened type, are silent in every style** — and
-                  harmless while the domain does not expose them. The danger starts once the domain record
-                  does: `common.patch` keeps the old `User` constructor (so that the 28 call sites in the
-                  contract keep compiling), and then a style that forgets to map `locale` still compiles,
-                  starts and answers `en` for everyone. Writing the patches showed two places where that
-                  happens without any error: Hibernate's `@HQL` select into `User` (Hibernate Processor
-                  accepts the six-argument constructor) and jOOQ's `mapping(User::new)` on six fields. The
-                  guard is the contract test `UserStoreContract.UserLocale`, which writes a non-default
-                  locale and reads it back through every read; `schema-change/verify-patches` runs it.
+                  harmless while the domain does not expose them. Once the domain record does, the guard is
+                  the contract: `common.patch` keeps `User`'s six-argument constructor (so the contract's many
+                  call sites keep compiling), so a style that forgets to map `locale` can still compile and
+                  answer `en` for every user. `UserStoreContract.UserLocale` writes a non-default locale and
+                  reads it back through every read; `schema-change/verify-patches` runs it for each style.
+                  Writing the jOOQ patch showed one exception: the second constructor makes
+                  `mapping(User::new)` ambiguous, so jOOQ's build fails until the mapping is written out.
+                  Which styles stay silent with only the shared patch applied is not measured yet.
                 - **Hibernate's schema validation compares names and types, not lengths or precision**:
                   the widened `amount` passes it, as does an entity that still says `precision = 9`.
 
