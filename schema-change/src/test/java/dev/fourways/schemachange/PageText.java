@@ -40,9 +40,16 @@ final class PageText {
                 below; every other style's patch applies on top of it. Files and lines come from
                 `git apply --numstat`; the build steps from the files a patch touches.
 
-                The last three columns are measured by
+                The last three columns say when a forgotten edit shows, in two parts. **build** is measured by
+                [`CompileTimeCatchTest`](../schema-change/src/test/java/dev/fourways/schemachange/CompileTimeCatchTest.java)
+                for the two styles whose build reads something the change touches: for jOOQ it runs the code
+                generator on the migrations plus the step, with the configuration read from
+                `sql-layer/pom.xml`, and compiles sql-layer's unchanged sources against the new classes; for
+                Hibernate it compiles declarative-orm's unchanged sources with Hibernate Processor. The
+                builds of jdbc, mybatis and jdbi read neither the schema nor their SQL, so nothing there
+                can fail. **run** is measured by
                 [`ForgottenChangeTest`](../schema-change/src/test/java/dev/fourways/schemachange/ForgottenChangeTest.java):
-                each style's current store, unchanged, runs on a database with one step applied. It opens the
+                each style's current jar, unchanged, runs on a database with one step applied. It opens the
                 store (start-up), runs ten operations, `count` first (the first failure is "first query"),
                 and when all succeed checks with plain JDBC that every value written and read is kept
                 ("never, and nothing is lost") or not ("never: a value is silently lost"). H2 below; the
@@ -51,7 +58,12 @@ final class PageText {
                 """;
     }
 
-    static String footer(Map<String, Map<SchemaStep, Observation>> seen) {
+    private static String errors(CompileProbe.Outcome o) {
+        return o.errors().size() + (o.errors().size() == 1 ? " compile error" : " compile errors");
+    }
+
+    static String footer(Map<String, Map<SchemaStep, Observation>> seen, CompileProbe.Outcome jooqRename,
+                         CompileProbe.Outcome entityRenamedOnly) {
         StringBuilder errors = new StringBuilder();
         seen.forEach((style, steps) -> {
             Observation o = steps.get(SchemaStep.RENAME);
@@ -60,7 +72,29 @@ final class PageText {
         });
         return """
 
-                ### What the rename said (H2)
+                ### What the build said
+
+                """ + String.format("""
+                jOOQ, classes regenerated after the rename, sql-layer unchanged: %s, all in
+                `JooqUserStore.java`, all naming `DISPLAY_NAME`; the first:
+
+                ```
+                %s
+                ```
+
+                Hibernate: Processor checks `@HQL` against the entities, not the database, so the
+                unchanged sources compile after every step (the rename shows at start-up instead, below).
+                A developer who renames the entity field (`displayName` → `fullName`, column `full_name`)
+                but forgets a query that names it gets, from Hibernate Processor, %s:
+
+                ```
+                %s
+                ```
+
+                """, errors(jooqRename), jooqRename.firstError(), errors(entityRenamedOnly),
+                entityRenamedOnly.errors().stream().filter(e -> e.startsWith("UserQueries.java:")).findFirst()
+                        .orElse(entityRenamedOnly.firstError())) + """
+                ### What the rename said at run time (H2)
 
                 | style | caught at | the error |
                 |---|---|---|
@@ -68,25 +102,55 @@ final class PageText {
 
                 ## What it means for a team choosing a style
 
-                - **A rename is loud everywhere; only the moment differs.** Hibernate refuses to start
-                  (`hibernate.hbm2ddl.auto=validate`), so a deployment with a forgotten rename never serves a
-                  request. Every other style starts and serves everything that does not touch the column
-                  (`count` worked in all of them) and fails on the first query that does. With jOOQ the
-                  generated classes are rebuilt from the migrations at build time, so in the build of the
-                  project the forgotten rename should be a compile error: the regenerated `USERS` has
-                  `FULL_NAME`, no `DISPLAY_NAME` (not yet measured by a test). The test above runs the jar
-                  built before the migration, which is what a deployment that skipped the rebuild would run.
-                - **An added column with a default, and a widened type, are silent in every style** — and
-                  harmless while the domain does not expose them. Once the domain record does, the guard is
-                  the contract: `common.patch` keeps `User`'s six-argument constructor (so the contract's many
-                  call sites keep compiling), so a style that forgets to map `locale` can still compile and
-                  answer `en` for every user. `UserStoreContract.UserLocale` writes a non-default locale and
-                  reads it back through every read; `schema-change/verify-patches` runs it for each style.
-                  Writing the jOOQ patch showed one exception: the second constructor makes
-                  `mapping(User::new)` ambiguous, so jOOQ's build fails until the mapping is written out.
-                  Which styles stay silent with only the shared patch applied is not measured yet.
+                - **A rename is loud everywhere; only the moment differs.** With jOOQ, when the classes are
+                  regenerated from the migrations in the build (its documented workflow, and this project's),
+                  the forgotten rename is a compile error naming `DISPLAY_NAME`: it never reaches a test. A jar
+                  built before the migration (a deployment that skipped the rebuild) fails at the first query
+                  instead. Hibernate compiles (its Processor checks queries against the entities, not the
+                  database) and then refuses to start (`hibernate.hbm2ddl.auto=validate`), so a deployment with
+                  a forgotten rename never serves a request; a rename done in the entity but forgotten in an
+                  `@HQL` query is a compile error. jdbc, MyBatis and Jdbi compile, start, serve everything that
+                  does not touch the column (`count` worked) and fail on the first query that does.
+                - **An added column with a default, and a widened type, are silent in every style at run
+                  time** — and harmless while the domain does not expose them. With jOOQ the regenerated
+                  classes gain `LOCALE` and the unchanged store compiles: the new column is simply unused.
+                  Once the domain record has `locale`, the guard is the contract: `common.patch` keeps `User`'s
+                  six-argument constructor (so the contract's many call sites keep compiling), so a style that
+                  forgets to map `locale` still compiles and answers `en`. `schema-change/verify-patches --guard`
+                  measures this: it applies `common.patch` and, in the style's module, only the rename (a search
+                  and replace of `display_name`), and expects the contract to fail in `UserLocale` alone. On H2
+                  it did for hibernate, mybatis and jdbi, each with `create must write the locale: expected
+                  "de-CH" but was "en"` (the forgotten write is as silent as the forgotten read), and jOOQ's
+                  build failed first: `mapping(User::new)` became ambiguous between the two constructors. The
+                  script, not this page's test, asserts that; rerun it after changing a patch.
+                - **Settings that would catch a forgotten column sooner exist only for reflective mapping.**
+                  Jdbi's `ReflectionMappers.strictMatching` makes a `ConstructorMapper` fail on a selected
+                  column no parameter takes
+                  ([`MappingSettingsTest`](../schema-change/src/test/java/dev/fourways/schemachange/MappingSettingsTest.java)
+                  shows it rejecting `locale`, and the default mapper dropping it silently); the project's
+                  Jdbi store uses a hand-written row mapper, which has no such check. MyBatis'
+                  `autoMappingUnknownColumnBehavior=FAILING` acts on auto-mapping only; the project's
+                  result map maps `User` through an explicit `<constructor>`, and a forgotten change leaves
+                  `locale` out of the select list, so there is no unknown column for it to see. Neither
+                  setting notices a column the SQL never selects: only a test that writes and reads a
+                  non-default value does.
                 - **Hibernate's schema validation compares names and types, not lengths or precision**:
                   the widened `amount` passes it, as does an entity that still says `precision = 9`.
+
+                ## Code first against database first
+
+                jOOQ's classes are generated from the migrations (H2's DDL), so they can drift from what
+                Flyway builds on another database.
+                [`JooqDriftTest`](../schema-change/src/test/java/dev/fourways/schemachange/JooqDriftTest.java)
+                compares sql-layer's generated tables (columns with type, length or precision and scale,
+                nullability; primary, unique and foreign keys; other indexes) with the migrated database as
+                jOOQ's `DSLContext.meta()` reads it, and asserts the differences equal an explicit list:
+                none on H2; on PostgreSQL `users.display_name` is `varchar(100)` in the database and
+                `varchar(200)` in the classes (H2's migration doubles it because H2 counts UTF-16 units; jOOQ
+                checks no lengths, the database does); on MariaDB the same, plus `created_at` and `placed_at`
+                as `timestamp` rather than `timestamp with time zone` (MariaDB has no zoned type: the migration
+                uses `datetime(6)` holding UTC, and the forced `INSTANT` type binds at UTC, which the contract
+                checks). Column defaults are not compared.
 
                 ## Reproduce
 
@@ -94,7 +158,9 @@ final class PageText {
                 ./mvnw -o -q -pl schema-change -am verify                 # this page's measurements, on H2
                 ./mvnw -o -q -pl schema-change -am verify -Dfourways.db=postgresql -Dtest='ForgottenChangeTest' -Dsurefire.failIfNoSpecifiedTests=false
                 ./mvnw -o -q -pl schema-change -am verify -Dfourways.db=mariadb -Dtest='ForgottenChangeTest' -Dsurefire.failIfNoSpecifiedTests=false
-                schema-change/verify-patches h2        # each patch applied to a scratch worktree, its contract run
+                ./mvnw -o -q -pl schema-change -am verify -Dfourways.db=postgresql -Dtest='JooqDriftTest,MappingSettingsTest' -Dsurefire.failIfNoSpecifiedTests=false
+                schema-change/verify-patches h2         # each patch applied to a scratch worktree, its contract run
+                schema-change/verify-patches --guard h2 # the locale forgotten: the contract must fail in UserLocale
                 ```
 
                 The patches carry blob ids (`git diff --full-index`): when other work has changed the same

@@ -39,6 +39,29 @@ class SchemaChangePageTest {
                 .isEqualTo(page);
     }
 
+    /**
+     * What the build of a style says about a forgotten change, measured by {@link CompileProbe}, as
+     * the start of a table cell; empty for the styles whose build reads neither the schema nor
+     * their SQL (jdbc, mybatis, jdbi).
+     */
+    static String buildOutcome(String style, SchemaStep step) {
+        return switch (style) {
+            case "jooq" -> {
+                CompileProbe.Outcome o = CompileProbe.jooq(step);
+                yield o.compiled()
+                        ? "build: compiles" + (step == SchemaStep.ADD ? " (`LOCALE` generated, unused)" : "")
+                        + "; run: "
+                        : "**compile time (regenerated classes)**; a jar built before the migration: ";
+            }
+            case "hibernate" -> {
+                CompileProbe.Outcome o = CompileProbe.hibernate("unchanged", CompileProbe.UNCHANGED);
+                yield o.compiled() ? "build: compiles (the Processor reads entities, not the database); run: "
+                        : "**compile time (Hibernate Processor)**: ";
+            }
+            default -> "";
+        };
+    }
+
     static String render() {
         DatabaseSettings h2 = DatabaseSettings.from(Map.of());
         Map<String, Map<SchemaStep, Observation>> seen = new TreeMap<>();
@@ -66,14 +89,16 @@ class SchemaChangePageTest {
                     .append(removed).append(" | ").append(steps.isEmpty() ? "none" : String.join(", ", steps));
             for (SchemaStep step : SchemaStep.values()) {
                 Observation o = seen.get(style).get(step);
-                md.append(" | ").append(o.caught().words());
+                md.append(" | ").append(buildOutcome(style, step));
+                md.append(o.caught().words());
                 if (o.caught() == Caught.FIRST_QUERY) {
                     md.append(" (`").append(o.where()).append("`)");
                 }
             }
             md.append(" |\n");
         }
-        md.append(PageText.footer(seen));
+        md.append(PageText.footer(seen, CompileProbe.jooq(SchemaStep.RENAME),
+                CompileProbe.hibernate("entity-renamed", CompileProbe.RENAME_ENTITY_FIELD_ONLY)));
         return md.toString();
     }
 }
