@@ -139,6 +139,22 @@ final class PageText {
 
                 ## Code first against database first
 
+                Hibernate's entities describe the schema a second time.
+                [`HibernateExportDriftTest`](../schema-change/src/test/java/dev/fourways/schemachange/HibernateExportDriftTest.java)
+                lets Hibernate create its schema from the entities (`SchemaManager.create`) in an empty H2
+                database, migrates another with Flyway, reads both back through JDBC's `DatabaseMetaData`
+                and compares tables, columns (type, length or precision and scale, nullability), primary,
+                unique and foreign keys and other indexes. The differences must equal an explicit list,
+                and on H2 they are: `users.display_name` is `varchar(100)` in the entity and `varchar(200)`
+                in H2's migration (H2 counts UTF-16 units; the other databases' migrations say 100); and
+                the three indexes of `V2__indexes.sql` — `purchases(user_id, placed_at, id)`,
+                `purchases(placed_at, status, user_id, amount)`, `users(created_at, id)` — exist only in the
+                migrations, because the entities declare no `@Index`: the migrations own the schema and
+                Hibernate only validates it. Types, nullability, precision, keys and the foreign key agree.
+                Schema validation, which compares names and types only, would miss every entry of that
+                list; this test fails on a new one. It runs on H2 only: the export needs an empty
+                database, which the project makes without server-specific DDL only on H2.
+
                 jOOQ's classes are generated from the migrations (H2's DDL), so they can drift from what
                 Flyway builds on another database.
                 [`JooqDriftTest`](../schema-change/src/test/java/dev/fourways/schemachange/JooqDriftTest.java)
@@ -156,13 +172,13 @@ final class PageText {
 
                 ```bash
                 ./mvnw -o -q -pl schema-change -am verify                 # this page's measurements, on H2
-                ./mvnw -o -q -pl schema-change -am verify -Dfourways.db=postgresql -Dtest='ForgottenChangeTest' -Dsurefire.failIfNoSpecifiedTests=false
-                ./mvnw -o -q -pl schema-change -am verify -Dfourways.db=mariadb -Dtest='ForgottenChangeTest' -Dsurefire.failIfNoSpecifiedTests=false
-                ./mvnw -o -q -pl schema-change -am verify -Dfourways.db=postgresql -Dtest='JooqDriftTest,MappingSettingsTest' -Dsurefire.failIfNoSpecifiedTests=false
+                ./mvnw -o -q -pl schema-change -am verify -Dfourways.db=postgresql -Dtest='ForgottenChangeTest,JooqDriftTest,MappingSettingsTest' -Dsurefire.failIfNoSpecifiedTests=false
+                ./mvnw -o -q -pl schema-change -am verify -Dfourways.db=mariadb -Dtest='ForgottenChangeTest,JooqDriftTest,MappingSettingsTest' -Dsurefire.failIfNoSpecifiedTests=false
                 schema-change/verify-patches h2         # each patch applied to a scratch worktree, its contract run
                 schema-change/verify-patches --guard h2 # the locale forgotten: the contract must fail in UserLocale
                 ```
 
+                Durations and how to re-save a patch: [`schema-change/README.md`](../schema-change/README.md).
                 The patches carry blob ids (`git diff --full-index`): when other work has changed the same
                 files, re-apply them with `git apply --3way` in a scratch worktree, resolve, and save them
                 again; `SchemaChangePatchesTest` fails as soon as one no longer applies.
