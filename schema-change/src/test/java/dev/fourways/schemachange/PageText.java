@@ -46,8 +46,8 @@ final class PageText {
                 generator on the migrations plus the step, with the configuration read from
                 `sql-layer/pom.xml`, and compiles sql-layer's unchanged sources against the new classes; for
                 Hibernate it compiles declarative-orm's unchanged sources with Hibernate Processor. The
-                builds of jdbc, mybatis and jdbi read neither the schema nor their SQL, so nothing there
-                can fail. **run** is measured by
+                builds of jdbc, mybatis and jdbi read neither the schema nor their SQL, so their cells
+                have only the run part. **run** is measured by
                 [`ForgottenChangeTest`](../schema-change/src/test/java/dev/fourways/schemachange/ForgottenChangeTest.java):
                 each style's current jar, unchanged, runs on a database with one step applied. It opens the
                 store (start-up), runs ten operations, `count` first (the first failure is "first query"),
