@@ -166,7 +166,7 @@ final class PageText {
                 checks no lengths, the database does); on MariaDB the same, plus `created_at` and `placed_at`
                 as `timestamp` rather than `timestamp with time zone` (MariaDB has no zoned type: the migration
                 uses `datetime(6)` holding UTC, and the forced `INSTANT` type binds at UTC, which the contract
-                checks). Column defaults are not compared.
+                checks). Neither test compares sequences or column defaults.
 
                 ## Reproduce
 
