@@ -118,7 +118,7 @@ final class PageText {
                   six-argument constructor (so the contract's many call sites keep compiling), so a style that
                   forgets to map `locale` still compiles and answers `en`. `schema-change/verify-patches --guard`
                   measures this: it applies `common.patch` and, in the style's module, only the rename (a search
-                  and replace of `display_name`), and expects the contract to fail in `UserLocale` alone. On H2
+                  and replace of `display_name`), and expects the contract to fail in `UserLocale` alone. On H2 and PostgreSQL
                   it did for hibernate, mybatis and jdbi, each with `create must write the locale: expected
                   "de-CH" but was "en"` (the forgotten write is as silent as the forgotten read), and jOOQ's
                   build failed first: `mapping(User::new)` became ambiguous between the two constructors. The
