@@ -1,0 +1,4 @@
+-- Schema change (issue 21), step 2 of 3, "rename": display_name becomes full_name, the name the
+-- product has used for a while. A plain rename, in one step: every reader must change with it.
+-- RENAME COLUMN needs MariaDB 10.5.2+.
+alter table users rename column display_name to full_name;

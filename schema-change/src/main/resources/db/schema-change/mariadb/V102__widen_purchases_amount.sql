@@ -1,0 +1,5 @@
+-- Schema change (issue 21), step 3 of 3, "widen": purchases.amount from numeric(9, 2) to
+-- numeric(12, 2), room for bulk orders. The database goes first; the domain's limit
+-- (1,000,000.00) is raised later, on its own.
+-- MODIFY restates the whole column: leaving out NOT NULL would make it nullable.
+alter table purchases modify amount decimal(12, 2) not null;
