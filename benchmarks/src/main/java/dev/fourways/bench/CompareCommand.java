@@ -83,6 +83,12 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--users", paramLabel = "N", description = "users to seed, each with 10 purchases (default 10000)")
     Integer users;
 
+    @Option(names = "--growth", split = ",", paramLabel = "TABLES",
+            description = "start-up as the model grows (model-growth's sweep on H2, into <out>/growth, before the query "
+                    + "benchmarks): the model sizes in tables; default 10,100 (1 fork per point, about 8 min) or "
+                    + "10,100,500,1000 with --full (3 forks and the class-data-sharing run, over an hour); none skips it")
+    List<String> growth;
+
     @Option(names = "--out", paramLabel = "DIR", description = "the report folder (default reports/<timestamp>)")
     Path out;
 
@@ -133,7 +139,11 @@ final class CompareCommand implements Callable<Integer> {
             return 0;
         }
         RunSettings settings = settings();
+        List<Integer> tables = growthTables(settings.mode());
         if (!check) {
+            if (!tables.isEmpty()) {
+                GrowthSweep.run(tables, settings.mode(), settings.out());
+            }
             System.out.println("Report: " + Compare.run(settings, System.out));
         }
         return 0;
@@ -150,6 +160,29 @@ final class CompareCommand implements Callable<Integer> {
         Compare.Mode m = mode == null || mode.quick ? Compare.Mode.QUICK : mode.full ? Compare.Mode.FULL : Compare.Mode.SMOKE;
         int n = users != null ? users : m == Compare.Mode.SMOKE ? 200 : 10_000;
         return new RunSettings(m, stores(), database, n, pattern, outOrDefault());
+    }
+
+    /** The model sizes for the start-up sweep; empty for {@code --growth none} and for a smoke run. */
+    List<Integer> growthTables(Compare.Mode m) {
+        if (growth == null) {
+            return m == Compare.Mode.FULL ? List.of(10, 100, 500, 1000) : m == Compare.Mode.QUICK ? List.of(10, 100) : List.of();
+        }
+        if (growth.equals(List.of("none"))) {
+            return List.of();
+        }
+        List<Integer> tables = new java.util.ArrayList<>();
+        for (String value : growth) {
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n < 2 || n > 5000) {
+                    throw bad("--growth: model sizes from 2 to 5000 tables, was " + n);
+                }
+                tables.add(n);
+            } catch (NumberFormatException e) {
+                throw bad("--growth: 'none' or model sizes in tables (10,100), was '" + value + "'");
+            }
+        }
+        return tables.stream().sorted().distinct().toList();
     }
 
     private String database() {

@@ -102,6 +102,7 @@ final class Report {
             familyTable(family);
         }
         startup();
+        growth();
         charts();
         warmupCheck();
         agreement();
@@ -239,6 +240,28 @@ final class Report {
         for (Results run : runs) {
             md.append("![Start-up on ").append(run.label()).append("](").append(chartName("startup", run)).append(")\n\n");
         }
+    }
+
+    /** A link to each run's start-up sweep ({@link GrowthSweep}), where one ran: its own report, with its charts and sources. */
+    private void growth() {
+        List<Results> swept = runs.stream().filter(r -> Files.isRegularFile(r.dir().resolve(GrowthSweep.FOLDER).resolve("growth.md"))).toList();
+        if (swept.isEmpty()) {
+            return;
+        }
+        md.append("## Start-up as the model grows
+
+")
+                .append("Each style started on generated models of N tables (H2), from a fresh JVM to the first query, with ")
+                .append("the mitigations each library documents, the phase split at the largest N, and the published reports ")
+                .append("it is compared with:
+
+");
+        for (Results run : swept) {
+            Path page = run.dir().resolve(GrowthSweep.FOLDER).resolve("growth.md");
+            String link = out.toAbsolutePath().relativize(page.toAbsolutePath()).toString().replace('\\', '/');
+            md.append("- [").append(runs.size() > 1 ? run.label() + ": " : "").append(link).append("](").append(link).append(")\n");
+        }
+        md.append('\n');
     }
 
     private void charts() {
