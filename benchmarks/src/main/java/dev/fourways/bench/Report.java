@@ -248,14 +248,10 @@ final class Report {
         if (swept.isEmpty()) {
             return;
         }
-        md.append("## Start-up as the model grows
-
-")
+        md.append("## Start-up as the model grows\n\n")
                 .append("Each style started on generated models of N tables (H2), from a fresh JVM to the first query, with ")
                 .append("the mitigations each library documents, the phase split at the largest N, and the published reports ")
-                .append("it is compared with:
-
-");
+                .append("it is compared with:\n\n");
         for (Results run : swept) {
             Path page = run.dir().resolve(GrowthSweep.FOLDER).resolve("growth.md");
             String link = out.toAbsolutePath().relativize(page.toAbsolutePath()).toString().replace('\\', '/');
