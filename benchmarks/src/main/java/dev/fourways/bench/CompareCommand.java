@@ -85,8 +85,9 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--growth", split = ",", paramLabel = "TABLES",
             description = "start-up as the model grows (model-growth's sweep on H2, into <out>/growth, before the query "
-                    + "benchmarks): the model sizes in tables; default 10,100 (1 fork per point, about 8 min) or "
-                    + "10,100,500,1000 with --full (3 forks and the class-data-sharing run, over an hour); none skips it")
+                    + "benchmarks): the model sizes in tables; default 10,100 (3 forks per point, about 4 min) or "
+                    + "10,100,500,1000 with --full (with the class-data-sharing run; about 35 min, more the first time, "
+                    + "when the models are generated); none skips it")
     List<String> growth;
 
     @Option(names = "--out", paramLabel = "DIR", description = "the report folder (default reports/<timestamp>)")

@@ -28,7 +28,8 @@ final class GrowthSweep {
      * Runs the sweep and waits for it.
      *
      * @param tables the model sizes (tables), ascending
-     * @param mode   quick: 1 fork per point, no class-data-sharing run; full: 3 forks and the CDS run
+     * @param mode   quick: no class-data-sharing run; full: with it. 3 forks per point either way: with
+     *               one, a point has no spread and no difference can be told from noise
      * @param report the report folder; the sweep writes {@code report/growth}
      * @throws Compare.RunFailed when the launcher is missing or the sweep exits with an error
      */
@@ -40,7 +41,7 @@ final class GrowthSweep {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString(),
                 "--n", tables.stream().map(String::valueOf).collect(Collectors.joining(",")),
-                "--forks", mode == Compare.Mode.FULL ? "3" : "1",
+                "--forks", "3",
                 "--out", report.resolve(FOLDER).toAbsolutePath().toString()));
         if (mode != Compare.Mode.FULL) {
             command.add("--no-cds");
