@@ -1,5 +1,6 @@
 package dev.fourways.mapperxml.pitfalls;
 
+import dev.fourways.contract.PitfallDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fourways.UserStore;

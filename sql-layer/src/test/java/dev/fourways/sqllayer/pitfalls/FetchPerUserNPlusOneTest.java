@@ -1,5 +1,6 @@
 package dev.fourways.sqllayer.pitfalls;
 
+import dev.fourways.contract.PitfallDatabase;
 import static dev.fourways.sqllayer.generated.Tables.PURCHASES;
 import static dev.fourways.sqllayer.generated.Tables.USERS;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,7 +1,6 @@
-package dev.fourways.sqllayer.pitfalls;
+package dev.fourways.contract;
 
 import dev.fourways.UserStore;
-import dev.fourways.contract.StatementCounter;
 import dev.fourways.db.DatabaseSettings;
 import dev.fourways.db.IsolatedDatabase;
 import dev.fourways.domain.NewPurchase;
@@ -23,14 +22,13 @@ import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
  * with a second {@code DataSource} over it that counts every round trip ({@link StatementCounter},
  * the contract suite's counter). {@link #record} keeps what a variant sent in
  * {@code target/pitfalls/}, where {@code ./comparison/generate} shows it on the pitfalls page.
- *
- * <p>A copy of {@code declarative-orm}'s class of the same name: one module's test sources are not
- * on another's class path, and the shared test-jar ({@code common}) is not where pitfalls live.
+ * Shared by every style's pitfall tests ({@code <module>/src/test/java/.../pitfalls/}), so each
+ * holds only its library's naive variant and idiom.
  */
-final class PitfallDatabase implements AutoCloseable {
+public final class PitfallDatabase implements AutoCloseable {
 
     /** Purchases of each seeded user. */
-    static final int PURCHASES = 3;
+    public static final int PURCHASES = 3;
 
     private final IsolatedDatabase database;
     private final StatementCounter counter = new StatementCounter();
@@ -44,7 +42,7 @@ final class PitfallDatabase implements AutoCloseable {
     }
 
     /** Seeds one user per name, each with {@value #PURCHASES} purchases. */
-    static PitfallDatabase seeded(String... usernames) {
+    public static PitfallDatabase seeded(String... usernames) {
         IsolatedDatabase database = IsolatedDatabase.create(DatabaseSettings.fromSystemProperties(), "pitfall");
         try (UserStore reference = new JdbcUserStoreProvider().open(database.dataSource())) {
             List<Long> ids = List.of(usernames).stream().map(name -> {
@@ -60,34 +58,37 @@ final class PitfallDatabase implements AutoCloseable {
     }
 
     /** Counts every round trip; {@link #reset()} before the part you measure. */
-    DataSource counted() {
+    public DataSource counted() {
         return counted;
     }
 
-    DataSource raw() {
+    /** The same database, not counted: for setting up what a variant needs. */
+    public DataSource raw() {
         return database.dataSource();
     }
 
-    List<Long> ids() {
+    /** @return the seeded users' ids, in the order of the names given to {@link #seeded} */
+    public List<Long> ids() {
         return ids;
     }
 
-    void reset() {
+    /** Forgets the round trips counted so far. */
+    public void reset() {
         counter.reset();
     }
 
     /** @return round trips since the last reset, a batch counting once */
-    int statements() {
+    public int statements() {
         return counter.count();
     }
 
     /** @return the statements since the last reset, one per line */
-    String sent() {
+    public String sent() {
         return counter.describe();
     }
 
     /** Writes what was sent since the last reset to {@code target/pitfalls/<test>.<variant>.sql}. */
-    void record(Class<?> test, String variant) {
+    public void record(Class<?> test, String variant) {
         String sql = "-- " + statements() + " round trip" + (statements() == 1 ? "" : "s") + "\n"
                 + sent().lines().map(String::strip).reduce("", (a, b) -> a + b + ";\n");
         try {
