@@ -148,7 +148,8 @@ final class PageText {
                 and on H2 they are: `users.display_name` is `varchar(100)` in the entity and `varchar(200)`
                 in H2's migration (H2 counts UTF-16 units; the other databases' migrations say 100); and
                 the three indexes of `V2__indexes.sql` — `purchases(user_id, placed_at, id)`,
-                `purchases(placed_at, status, user_id, amount)`, `users(created_at, id)` — exist only in the
+                `purchases(placed_at, status, user_id, amount)`, `users(created_at, id)` — and the claim's
+                `purchases(status, placed_at, id)` of `V3__claim_index.sql` exist only in the
                 migrations, because the entities declare no `@Index`: the migrations own the schema and
                 Hibernate only validates it. Types, nullability, precision, keys and the foreign key agree.
                 Schema validation, which compares names and types only, would miss every entry of that
