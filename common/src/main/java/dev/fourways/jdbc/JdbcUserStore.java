@@ -470,6 +470,26 @@ public final class JdbcUserStore implements UserStore {
         };
     }
 
+    /** The claim's lock: skip what others hold, then take the oldest {@code limit} (PostgreSQL, MariaDB). */
+    private static final String CLAIM = """
+            select id, user_id, amount, status, placed_at from purchases
+            where status = ? order by placed_at, id limit ? for update skip locked""";
+
+    /**
+     * The claim's lock on H2, which applies the limit before it drops locked rows anyway
+     * ({@link UserStore#claimPaidPurchases}): the oldest {@code limit} ids in a subquery that reads
+     * them in index order ({@code order by status, ...} lets H2 2.5 walk purchases_status_placed_idx
+     * sorted), then the lock on those rows only. Locking {@code ... order by placed_at, id limit ?}
+     * directly made H2 read and sort every PAID row: 26–72 ms per claim with 25,000 PAID purchases
+     * against 1.3 ms in this shape (measured with H2 2.5.252, 105,000 purchases). The outer
+     * {@code status = ?} drops a row another claim shipped between the two reads.
+     */
+    private static final String CLAIM_ON_H2 = """
+            select id, user_id, amount, status, placed_at from purchases
+            where status = ? and id in (
+                select id from purchases where status = ? order by status, placed_at, id limit ?)
+            order by placed_at, id for update skip locked""";
+
     @Override
     public List<Purchase> claimPaidPurchases(int limit) {
         // A pessimistic lock that skips what others hold, then the write it protects: one
@@ -478,11 +498,13 @@ public final class JdbcUserStore implements UserStore {
         // READ would add next-key (gap) locks to the rows the claim reads.
         return inTransaction("claimPaidPurchases", Connection.TRANSACTION_READ_COMMITTED, c -> {
             List<Purchase> locked = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, """
-                    select id, user_id, amount, status, placed_at from purchases
-                    where status = ? order by placed_at, id limit ? for update skip locked""")) {
+            boolean h2 = database == Database.H2;
+            try (PreparedStatement ps = prepare(c, h2 ? CLAIM_ON_H2 : CLAIM)) {
                 ps.setString(1, PurchaseStatus.PAID.name());
-                ps.setInt(2, limit);
+                if (h2) {
+                    ps.setString(2, PurchaseStatus.PAID.name());
+                }
+                ps.setInt(h2 ? 3 : 2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         locked.add(new Purchase(rs.getLong("id"), rs.getLong("user_id"), rs.getBigDecimal("amount"),

@@ -37,6 +37,7 @@ import org.hibernate.cfg.JdbcSettings;
 import org.hibernate.cfg.QuerySettings;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.hibernate.query.Order;
+import org.hibernate.query.SelectionQuery;
 import org.hibernate.query.restriction.Restriction;
 import org.hibernate.query.specification.SelectionSpecification;
 import org.hibernate.tool.schema.Action;
@@ -88,6 +89,8 @@ public final class HibernateUserStore implements UserStore {
 
     /** The {@code Connection.TRANSACTION_*} level at which {@link #page}'s two reads see one snapshot. */
     private final int snapshotIsolation;
+    /** H2 gets its own claim query ({@link UserQueries#oldestPaidPurchasesOnH2}). */
+    private final boolean onH2;
 
     /** {@link StoreSettings#statementTimeoutSeconds()}: the transaction timeout of every unit of work. */
     private final int statementTimeoutSeconds;
@@ -99,6 +102,7 @@ public final class HibernateUserStore implements UserStore {
     public HibernateUserStore(DataSource dataSource, StoreSettings settings) {
         this.sessionFactory = buildSessionFactory(dataSource, settings);
         this.snapshotIsolation = Database.of(dataSource).snapshotIsolation();
+        this.onH2 = Database.of(dataSource) == Database.H2;
         this.statementTimeoutSeconds = settings.statementTimeoutSeconds();
     }
 
@@ -500,10 +504,12 @@ public final class HibernateUserStore implements UserStore {
     @Override
     public List<Purchase> claimPaidPurchases(int limit) {
         return inStatelessTransaction(java.sql.Connection.TRANSACTION_READ_COMMITTED, session -> {
-            List<Purchase> locked = UserQueries_.paidPurchases(session, PurchaseStatus.PAID)
+            SelectionQuery<Purchase> oldest = onH2
+                    ? UserQueries_.oldestPaidPurchasesOnH2(session, PurchaseStatus.PAID, limit)
+                    : UserQueries_.paidPurchases(session, PurchaseStatus.PAID).setMaxResults(limit);
+            List<Purchase> locked = oldest
                     .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                     .setHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, Timeouts.SKIP_LOCKED_MILLI)
-                    .setMaxResults(limit)
                     .setTimeout(statementTimeoutSeconds) // a stateless session: see timed()
                     .getResultList();
             if (locked.isEmpty()) {

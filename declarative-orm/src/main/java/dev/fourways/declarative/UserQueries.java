@@ -128,6 +128,23 @@ interface UserQueries {
             where status = :paid order by placedAt, id""")
     SelectionQuery<Purchase> paidPurchases(StatelessSession session, PurchaseStatus paid);
 
+    /**
+     * {@link #paidPurchases} for H2, with the limit inside: the oldest {@code limit} ids in a
+     * subquery that H2 2.5 reads in index order ({@code order by status, ...} walks
+     * purchases_status_placed_idx sorted), then the caller's lock on those rows only. H2 applies
+     * the limit before it drops locked rows anyway ({@code UserStore.claimPaidPurchases}); locking
+     * {@code paidPurchases} with a limit made H2 read and sort every PAID row (26–72 ms per claim
+     * with 25,000 PAID purchases, against 1.3 ms in this shape). The outer {@code status} test drops
+     * a row another claim shipped meanwhile.
+     */
+    @HQL("""
+            select id, user.id, amount, status, placedAt from PurchaseEntity
+            where status = :paid
+              and id in (select p.id from PurchaseEntity p where p.status = :paid
+                         order by p.status, p.placedAt, p.id limit :limit)
+            order by placedAt, id""")
+    SelectionQuery<Purchase> oldestPaidPurchasesOnH2(StatelessSession session, PurchaseStatus paid, int limit);
+
     /** The second statement of a claim: the rows the first one locked, marked shipped. */
     @HQL("update PurchaseEntity set status = :shipped where id in (:ids)")
     int markShipped(StatelessSession session, PurchaseStatus shipped, List<Long> ids);

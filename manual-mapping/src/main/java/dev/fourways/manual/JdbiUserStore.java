@@ -450,6 +450,26 @@ public final class JdbiUserStore implements UserStore {
      * LOCKED} mapped by {@link PurchaseRowMapper}, then one {@code UPDATE ... WHERE id IN (<ids>)}
      * with {@link SqlStatement#bindList}, skipped when nothing was locked.
      */
+    /** The claim's lock, as the reference sends it: skip what others hold, then the oldest {@code :limit}. */
+    private static final String CLAIM = """
+            select id, user_id, amount, status, placed_at from purchases
+            where status = :paid
+            order by placed_at, id
+            limit :limit
+            for update skip locked""";
+
+    /**
+     * The claim's lock on H2, as the reference sends it (JdbcUserStore's CLAIM_ON_H2): the oldest
+     * ids in a subquery H2 reads in index order, then the lock on those rows only; locking
+     * {@link #CLAIM} made H2 2.5 read and sort every PAID row (26–72 ms against 1.3 ms per claim).
+     */
+    private static final String CLAIM_ON_H2 = """
+            select id, user_id, amount, status, placed_at from purchases
+            where status = :paid
+              and id in (select id from purchases where status = :paid order by status, placed_at, id limit :limit)
+            order by placed_at, id
+            for update skip locked""";
+
     @Override
     public List<Purchase> claimPaidPurchases(int limit) {
         // READ COMMITTED on every database, set with the inTransaction overload that takes a level
@@ -458,12 +478,7 @@ public final class JdbiUserStore implements UserStore {
         // claim's rows instead of skipping them (UserStore.claimPaidPurchases).
         // https://jdbi.org/#_transactions
         return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
-            List<Purchase> locked = h.createQuery("""
-                            select id, user_id, amount, status, placed_at from purchases
-                            where status = :paid
-                            order by placed_at, id
-                            limit :limit
-                            for update skip locked""")
+            List<Purchase> locked = h.createQuery(database == Database.H2 ? CLAIM_ON_H2 : CLAIM)
                     .bind("paid", PurchaseStatus.PAID.name())
                     .bind("limit", limit)
                     .map(CLAIMED)

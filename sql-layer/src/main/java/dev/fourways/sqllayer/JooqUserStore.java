@@ -32,6 +32,7 @@ import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.error.DuplicateUserException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
+import dev.fourways.sqllayer.generated.tables.Purchases;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.time.Instant;
@@ -49,10 +50,12 @@ import org.jooq.Converter;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record1;
+import org.jooq.Record4;
 import org.jooq.Record6;
 import org.jooq.Record7;
 import org.jooq.RecordMapper;
 import org.jooq.SQLDialect;
+import org.jooq.SelectForUpdateStep;
 import org.jooq.SelectJoinStep;
 import org.jooq.SelectSeekStep1;
 import org.jooq.Sequence;
@@ -519,12 +522,7 @@ public final class JooqUserStore implements UserStore {
     public List<Purchase> claimPaidPurchases(int limit) {
         return readCommitted.transactionResult(tx -> {
             DSLContext dsl = tx.dsl();
-            List<Purchase> locked = dsl
-                    .select(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.PLACED_AT)
-                    .from(PURCHASES)
-                    .where(PURCHASES.STATUS.eq(PurchaseStatus.PAID))
-                    .orderBy(PURCHASES.PLACED_AT, PURCHASES.ID)
-                    .limit(limit)
+            List<Purchase> locked = oldestPaid(dsl, limit)
                     .forUpdate()
                     .skipLocked()
                     .fetch(mapping((id, userId, amount, placedAt) ->
@@ -537,6 +535,30 @@ public final class JooqUserStore implements UserStore {
             }
             return locked;
         });
+    }
+
+    /**
+     * The claim's query before its lock: the oldest {@code limit} PAID purchases. PostgreSQL and
+     * MariaDB lock, skip what others hold, then apply the limit. H2 applies the limit before it
+     * drops locked rows anyway ({@link UserStore#claimPaidPurchases}), and locking this query with
+     * its limit made H2 2.5 read and sort every PAID row (26–72 ms per claim with 25,000 PAID
+     * purchases, against 1.3 ms): on H2 the oldest ids come from a subquery that walks
+     * purchases_status_placed_idx in order ({@code order by status, ...}), and only those rows are
+     * locked; the outer status test drops a row another claim shipped meanwhile.
+     */
+    private static SelectForUpdateStep<Record4<Long, Long, BigDecimal, Instant>> oldestPaid(DSLContext dsl, int limit) {
+        var paid = dsl.select(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.PLACED_AT)
+                .from(PURCHASES)
+                .where(PURCHASES.STATUS.eq(PurchaseStatus.PAID));
+        if (dsl.dialect().family() != SQLDialect.H2) {
+            return paid.orderBy(PURCHASES.PLACED_AT, PURCHASES.ID).limit(limit);
+        }
+        Purchases oldest = PURCHASES.as("oldest");
+        return paid.and(PURCHASES.ID.in(select(oldest.ID).from(oldest)
+                        .where(oldest.STATUS.eq(PurchaseStatus.PAID))
+                        .orderBy(oldest.STATUS, oldest.PLACED_AT, oldest.ID)
+                        .limit(limit)))
+                .orderBy(PURCHASES.PLACED_AT, PURCHASES.ID);
     }
 
     /** Nothing to release: the {@code DSLContext} holds no resource of its own, and the caller's pool stays open. */
