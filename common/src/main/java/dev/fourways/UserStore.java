@@ -331,7 +331,11 @@ public interface UserStore extends AutoCloseable {
      * limit first and then drops the locked rows, so on H2 a claim returns the unlocked ones among
      * the oldest {@code limit} PAID purchases (possibly none while others hold those).
      * The index {@code purchases_status_placed_idx (status, placed_at, id)} lets the lock touch only
-     * the rows it returns. Budget: at most 2 statements, whatever {@code limit}.
+     * the rows it returns. On H2 the stores therefore select the oldest {@code limit} ids in a
+     * subquery ({@code ... and id in (select id ... order by status, placed_at, id limit ?) ... for
+     * update skip locked}): the same answer, but locking the plain query made H2 2.5 read and sort
+     * every PAID row (26–72 ms per claim with 25,000 PAID purchases, against about 1 ms).
+     * Budget: at most 2 statements, whatever {@code limit}.
      *
      * @param limit 1 to 1000
      * @return the claimed purchases, as stored now (status SHIPPED), ordered by {@code placedAt},
