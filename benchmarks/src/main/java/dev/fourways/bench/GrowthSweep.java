@@ -39,6 +39,9 @@ final class GrowthSweep {
                     + "-DskipTests (./compare does), or pass --growth none");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // The launcher prepares the models itself (Flyway, HikariCP, Hibernate's version line):
+                // their INFO lines would bury the sweep's own progress, as its forks' already are.
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.jboss.logging.provider=slf4j",
                 "-jar", JAR.toString(),
                 "--n", tables.stream().map(String::valueOf).collect(Collectors.joining(",")),
                 "--forks", "3",
