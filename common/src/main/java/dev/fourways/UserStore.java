@@ -238,7 +238,12 @@ public interface UserStore extends AutoCloseable {
 
     /**
      * Cancels, in one bulk update that loads nothing, every NEW or PAID purchase placed before
-     * {@code cutoff}. Budget: 1 statement.
+     * {@code cutoff}. Budget: 1 statement, which reads only the purchases placed before the
+     * cut-off (the index on placed_at), not every NEW or PAID one. On H2 the stores therefore name
+     * that index ({@code ... where id in (select id from purchases use index (purchases_placed_idx)
+     * where status in (...) and placed_at < ?)}): for {@code status in (...)} H2 2.5 picks
+     * purchases_status_placed_idx and drops the range on placed_at, which read every NEW and PAID
+     * purchase (6–9 ms per call with 105,000 purchases, against 0.26 ms).
      *
      * @param cutoff exclusive
      * @return the number of purchases cancelled

@@ -321,11 +321,27 @@ public final class JdbcUserStore implements UserStore {
                 }));
     }
 
+    /** The cancellation (PostgreSQL, MariaDB): both walk an index on placed_at to the few rows before the cut-off. */
+    private static final String CANCEL = "update purchases set status = ? where status in (?, ?) and placed_at < ?";
+
+    /**
+     * The cancellation on H2, which picks purchases_status_placed_idx for {@code status in (?, ?)}
+     * and then drops the range on placed_at (it looks each listed status up, then filters): every NEW
+     * and PAID purchase was read, 6–9 ms per call with 105,000 purchases (55,000 rows scanned for
+     * 10 cancelled, {@code explain analyze}, H2 2.5.252). The hint names the index on placed_at,
+     * which reads only the rows before the cut-off: 0.26 ms. H2's {@code use index} belongs to a
+     * table in a query, so the rows come from a subquery.
+     * http://www.h2database.com/html/grammar.html#table_expression
+     */
+    private static final String CANCEL_ON_H2 = """
+            update purchases set status = ?
+            where id in (select id from purchases use index (purchases_placed_idx)
+                         where status in (?, ?) and placed_at < ?)""";
+
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
-                return withConnection("cancelPurchasesPlacedBefore", c -> {
-            try (PreparedStatement ps = prepare(c, 
-                    "update purchases set status = ? where status in (?, ?) and placed_at < ?")) {
+        return withConnection("cancelPurchasesPlacedBefore", c -> {
+            try (PreparedStatement ps = prepare(c, database == Database.H2 ? CANCEL_ON_H2 : CANCEL)) {
                 ps.setString(1, PurchaseStatus.CANCELLED.name());
                 ps.setString(2, PurchaseStatus.NEW.name());
                 ps.setString(3, PurchaseStatus.PAID.name());

@@ -63,6 +63,36 @@ public final class Rows {
         return id;
     }
 
+    /** Inserts {@code purchases} of one user as one JDBC batch in one transaction, ids from the column's default. */
+    public void insertPurchases(long userId, List<NewPurchase> purchases) {
+        String sql = "insert into purchases (user_id, amount, status, placed_at) values (?, ?, ?, ?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            c.setAutoCommit(false);
+            for (NewPurchase p : purchases) {
+                bind(ps, userId, p.amount(), p.status().name(), utc(p.placedAt()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** Refreshes the planner's statistics of both tables, as autovacuum or a DBA would after a bulk load. */
+    public void analyze() {
+        String sql = switch (database) {
+            case H2 -> "analyze";
+            case POSTGRESQL -> "analyze users, purchases";
+            case MARIADB -> "analyze table users, purchases"; // returns a result set: execute, not executeUpdate
+        };
+        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     public Optional<User> user(long id) {
         return users("select * from users where id = ?", id).stream().findFirst();
     }

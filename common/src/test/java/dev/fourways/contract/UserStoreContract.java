@@ -970,6 +970,36 @@ public abstract class UserStoreContract {
         void returnsZeroWhenNothingQualifies() {
             assertThat(store.cancelPurchasesPlacedBefore(T0)).isZero();
         }
+
+        /**
+         * The statement reads the rows before the cut-off, not every NEW or PAID purchase: checked
+         * with the database's own {@code explain analyze} of the statement the store sent. On H2 the
+         * plain {@code status in (...) and placed_at < ?} fails this (H2 2.5 drops the range on
+         * placed_at after an IN on purchases_status_placed_idx); the benchmark measured 6–9 ms
+         * against 0.26 ms per call with 105,000 purchases. Open purchases after the cut-off of every
+         * status the cancellation looks at, and on either side of it of the others.
+         */
+        @Test
+        void readsOnlyThePurchasesBeforeTheCutoff() {
+            long id = seedUser("manyopen");
+            List<NewPurchase> open = new ArrayList<>();
+            PurchaseStatus[] statuses = PurchaseStatus.values();
+            for (int i = 0; i < 2000; i++) {
+                open.add(purchase("1.00", statuses[i % statuses.length], T0.plusSeconds(60L * (i + 1))));
+            }
+            for (int i = 0; i < 8; i++) {
+                open.add(purchase("1.00", statuses[i % statuses.length], T0.minusSeconds(3600L * (i + 1))));
+            }
+            rows.insertPurchases(id, open);
+            rows.analyze();
+
+            assertThat(store.cancelPurchasesPlacedBefore(T0)).isEqualTo(4);
+
+            StatementCounter.Sent sent = statements.last().orElseThrow();
+            assertThat(QueryPlans.rowsRead(database.dataSource(), database.database(), sent))
+                    .as("rows read by %s, with 8 purchases before the cut-off and 2,000 after it", sent.sql())
+                    .isLessThanOrEqualTo(50);
+        }
     }
 
     @Nested

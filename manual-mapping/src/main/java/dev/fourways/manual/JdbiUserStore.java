@@ -348,11 +348,25 @@ public final class JdbiUserStore implements UserStore {
                 .toList());
     }
 
+    /** The cancellation (PostgreSQL, MariaDB): both walk the index on placed_at to the rows before the cut-off. */
+    private static final String CANCEL = """
+            update purchases set status = :cancelled
+            where status in (:new, :paid) and placed_at < :cutoff""";
+
+    /**
+     * The cancellation on H2, as the reference sends it (JdbcUserStore's CANCEL_ON_H2): H2 2.5
+     * picks purchases_status_placed_idx for {@code status in (...)} and drops the range on
+     * placed_at, reading every NEW and PAID purchase (6–9 ms per call against 0.26 ms with the
+     * hint that names the index on placed_at).
+     */
+    private static final String CANCEL_ON_H2 = """
+            update purchases set status = :cancelled
+            where id in (select id from purchases use index (purchases_placed_idx)
+                         where status in (:new, :paid) and placed_at < :cutoff)""";
+
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        update purchases set status = :cancelled
-                        where status in (:new, :paid) and placed_at < :cutoff""")
+        return jdbi.withHandle(h -> h.createUpdate(database == Database.H2 ? CANCEL_ON_H2 : CANCEL)
                 .bind("cancelled", PurchaseStatus.CANCELLED.name())
                 .bind("new", PurchaseStatus.NEW.name())
                 .bind("paid", PurchaseStatus.PAID.name())

@@ -1,5 +1,6 @@
 package dev.fourways.sqllayer;
 
+import static dev.fourways.sqllayer.generated.Indexes.PURCHASES_PLACED_IDX;
 import static dev.fourways.sqllayer.generated.Keys.PURCHASES_USER_FK;
 import static dev.fourways.sqllayer.generated.Sequences.PURCHASES_SEQ;
 import static dev.fourways.sqllayer.generated.Sequences.USERS_SEQ;
@@ -382,9 +383,28 @@ public final class JooqUserStore implements UserStore {
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
         return ctx.update(PURCHASES)
                 .set(PURCHASES.STATUS, PurchaseStatus.CANCELLED)
-                .where(PURCHASES.STATUS.in(PurchaseStatus.NEW, PurchaseStatus.PAID))
-                .and(PURCHASES.PLACED_AT.lt(cutoff))
+                .where(cancellable(ctx.dialect(), cutoff))
                 .execute();
+    }
+
+    /**
+     * The purchases a cancellation changes: NEW or PAID, placed before {@code cutoff}. PostgreSQL
+     * and MariaDB walk the index on placed_at to them. H2 2.5 picks purchases_status_placed_idx for
+     * {@code status in (...)} and drops the range on placed_at, reading every NEW and PAID purchase
+     * (6–9 ms per call against 0.26 ms), so on H2 the ids come from a subquery whose table names the
+     * index on placed_at: {@code useIndex} renders H2's {@code use index (...)}, which it shares with
+     * MySQL (the reference's CANCEL_ON_H2).
+     * https://www.jooq.org/javadoc/3.19.x/org.jooq/org/jooq/Table.html#useIndex(java.lang.String...)
+     */
+    private static Condition cancellable(SQLDialect dialect, Instant cutoff) {
+        if (dialect.family() != SQLDialect.H2) {
+            return PURCHASES.STATUS.in(PurchaseStatus.NEW, PurchaseStatus.PAID).and(PURCHASES.PLACED_AT.lt(cutoff));
+        }
+        Purchases candidates = PURCHASES.as("candidates");
+        return PURCHASES.ID.in(select(candidates.ID)
+                .from(candidates.useIndex(PURCHASES_PLACED_IDX.getName()))
+                .where(candidates.STATUS.in(PurchaseStatus.NEW, PurchaseStatus.PAID))
+                .and(candidates.PLACED_AT.lt(cutoff)));
     }
 
     /** https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/select-statement/group-by-clause/ */
