@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
 
 /**
  * A trusted, in-memory model of the contract: what a store must hold after a sequence of
- * operations. {@link #applyRandom} performs one random operation on the store and on the model
+ * operations (every write of {@code UserStore}: create, createAll, changeEmail, delete,
+ * addPurchase, mergeUsers, cancelPurchasesPlacedBefore, upsert and claimPaidPurchases). {@link #applyRandom} performs one random operation on the store and on the model
  * and checks that the store answered what the model predicts.
  */
 final class ReferenceModel {
@@ -72,14 +73,54 @@ final class ReferenceModel {
 
     /** @return what was done, for failure messages */
     String applyRandom(UserStore store, Random random, Instant now) {
-        return switch (random.nextInt(8)) {
+        return switch (random.nextInt(10)) {
             case 0, 1 -> create(store, random, now);
             case 2 -> createAll(store, random, now);
             case 3 -> changeEmail(store, random);
             case 4 -> delete(store, random);
             case 5, 6 -> addPurchase(store, random, now);
-            default -> random.nextBoolean() ? merge(store, random) : cancel(store, now);
+            case 7 -> random.nextBoolean() ? merge(store, random) : cancel(store, now);
+            case 8 -> upsert(store, random, now);
+            default -> claim(store, random);
         };
+    }
+
+    /** Inserts a new username, or updates e-mail and display name of the existing one; a clashing e-mail writes nothing. */
+    private String upsert(UserStore store, Random random, Instant now) {
+        NewUser candidate = candidate(random, now);
+        User existing = users.values().stream().filter(u -> u.username().equals(candidate.username())).findFirst()
+                .orElse(null);
+        boolean emailTaken = users.values().stream()
+                .anyMatch(u -> u.email().equals(candidate.email()) && !u.username().equals(candidate.username()));
+        if (emailTaken) {
+            assertThatThrownBy(() -> store.upsert(candidate)).isInstanceOfSatisfying(DuplicateUserException.class,
+                    e -> assertThat(e.field()).isEqualTo(DuplicateUserException.Field.EMAIL));
+            return "upsert " + candidate.username() + " with a taken e-mail";
+        }
+        User stored = store.upsert(candidate);
+        User expected = existing == null ? candidate.toUser(stored.id())
+                : new User(existing.id(), existing.username(), candidate.email(), candidate.displayName(),
+                        existing.createdAt(), existing.version() + 1);
+        assertThat(stored).isEqualTo(expected);
+        users.put(expected.id(), expected);
+        return (existing == null ? "upsert (insert) " : "upsert (update) ") + candidate.username();
+    }
+
+    /** Claims the oldest PAID purchases (placedAt, then id); one thread, so nothing is locked and none is skipped. */
+    private String claim(UserStore store, Random random) {
+        int limit = 1 + random.nextInt(3);
+        List<Purchase> expected = purchases.values().stream().flatMap(List::stream)
+                .filter(p -> p.status() == PurchaseStatus.PAID)
+                .sorted(Comparator.comparing(Purchase::placedAt).thenComparingLong(Purchase::id))
+                .limit(limit)
+                .map(p -> new Purchase(p.id(), p.userId(), p.amount(), PurchaseStatus.SHIPPED, p.placedAt()))
+                .toList();
+        assertThat(store.claimPaidPurchases(limit)).as("claimed, oldest first").isEqualTo(expected);
+        for (Purchase shipped : expected) {
+            List<Purchase> list = purchases.get(shipped.userId());
+            list.replaceAll(p -> p.id() == shipped.id() ? shipped : p);
+        }
+        return "claim " + limit;
     }
 
     private String create(UserStore store, Random random, Instant now) {
