@@ -76,9 +76,10 @@ public final class Compare {
 
         List<Path> results = new ArrayList<>();
         List<String> benchmarks = settings.queryBenchmarks();
-        RunEstimate estimate = RunEstimate.of(mode, benchmarks, stores.size(), settings.startup());
+        RunEstimate estimate = RunEstimate.of(mode, benchmarks, stores.size(), settings.startup(), settings.claims());
         echo.printf("fourways compare (%s): stores %s on %s, %,d users; %d query benchmarks%s; %s.%n",
-                mode.name().toLowerCase(), stores, db, users, benchmarks.size(), settings.startup() ? " and start-up" : "",
+                mode.name().toLowerCase(), stores, db, users, benchmarks.size(),
+                (settings.startup() ? " and start-up" : "") + (settings.claims() ? ", claim throughput at " + ClaimThroughputBenchmark.THREADS + " threads" : ""),
                 estimate.describeTotal());
         // One include for the whole list (full and smoke modes): the registry's Class.method names, as regexes.
         String queryInclude = "^dev\\.fourways\\.bench\\.(" + String.join("|", benchmarks).replace(".", "\\.") + ")$";
@@ -86,21 +87,44 @@ public final class Compare {
         Path log = out.resolve(Results.LOG);
         Path warmups = out.resolve(Results.WARMUPS);
         Files.deleteIfExists(log);
+        Files.deleteIfExists(out.resolve(Results.CLAIMS));
         Files.deleteIfExists(warmups);
         RepeatFilter banners = new RepeatFilter();
+        List<Path> claims = new ArrayList<>();
         if (benchmarks.isEmpty()) {
-            echo.println("# fourways: no query benchmark matches --bench; only start-up runs");
-        } else if (mode == Mode.QUICK) {
+            echo.println("# fourways: no query benchmark matches --bench");
+        }
+        if (mode == Mode.QUICK && (!benchmarks.isEmpty() || settings.claims())) {
             try (PrintStream console = ConsoleLog.stream(echo, log, banners);
                  StyleWorkers workers = StyleWorkers.start(stores, db, users, List.of(passThrough()), console)) {
                 results.addAll(workers.runInterleaved(benchmarks, QuickPlan::of, out, estimate));
+                if (settings.claims()) {
+                    claims.addAll(workers.runClaims(ClaimThroughputBenchmark.THREADS, out, estimate));
+                }
             }
-        } else {
+        } else if (!benchmarks.isEmpty()) {
             try (PrintStream console = ConsoleLog.stream(echo, log, banners)) {
                 new Runner(queryOptions(mode, queryInclude, stores, db, users, query).build(),
                         ProgressFormat.over(console, benchmarks.size() * stores.size(), warmups, estimate)).run();
             }
             results.add(query);
+        }
+        if (settings.claims() && mode != Mode.QUICK) {
+            // Each worker count is its own JMH run (JMH's threads are a run option, not a @Param):
+            // every style at 1 thread, then every style at 4, then 16.
+            Path claimWarmups = out.resolve("warmups-claims.jsonl");
+            try (PrintStream console = ConsoleLog.stream(echo, log, banners)) {
+                for (int threads : ClaimThroughputBenchmark.THREADS) {
+                    Path file = out.resolve("results-claims-" + threads + ".json");
+                    new Runner(claimOptions(mode, stores, db, users, threads, file),
+                            ProgressFormat.over(console, stores.size(), claimWarmups, estimate)).run();
+                    claims.add(file);
+                }
+            }
+            Files.deleteIfExists(claimWarmups);
+        }
+        if (settings.claims()) {
+            mergeResults(claims, out.resolve(Results.CLAIMS));
         }
         if (settings.startup()) {
             Path startup = out.resolve("results-startup.json");
@@ -109,7 +133,9 @@ public final class Compare {
             }
             results.add(startup);
         }
-        if (!mergeResults(results, out.resolve(Results.RESULTS))) {
+        boolean claimed = Files.exists(out.resolve(Results.CLAIMS))
+                && !((ArrayNode) JsonFiles.tree(out.resolve(Results.CLAIMS))).isEmpty();
+        if (!mergeResults(results, out.resolve(Results.RESULTS)) && !claimed) {
             throw new RunFailed("no benchmark produced a result; " + log + " says why (JMH's lock held by another run, "
                     + "a failed fairness check, an unreachable database)");
         }
@@ -141,6 +167,24 @@ public final class Compare {
             case QUICK -> throw new IllegalStateException("quick mode runs one warm JVM per style, see StyleWorkers");
         }
         return o;
+    }
+
+    /**
+     * The claim-throughput run at one worker count: a fork per style (the class's warm-up and
+     * measurement, 3 forks in full mode), in-process with 20 ms in a smoke run.
+     */
+    private static org.openjdk.jmh.runner.options.Options claimOptions(Mode mode, List<String> stores, String db, int users,
+                                                                       int threads, Path result) {
+        ChainedOptionsBuilder o = common(new OptionsBuilder().include("^dev\\.fourways\\.bench\\.ClaimThroughputBenchmark\\."),
+                stores, db)
+                .param("users", String.valueOf(users)).threads(threads)
+                .resultFormat(ResultFormatType.JSON).result(result.toString());
+        switch (mode) {
+            case FULL -> o.forks(3).measurementIterations(2 * ClaimThroughputBenchmark.MEASUREMENT_ITERATIONS);
+            case SMOKE -> o.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(20));
+            case QUICK -> { }
+        }
+        return o.build();
     }
 
     private static org.openjdk.jmh.runner.options.Options startupOptions(Mode mode, List<String> stores, String db, Path out,
@@ -221,7 +265,8 @@ public final class Compare {
         });
         env.put("stores", String.join(", ", settings.stores()));
         env.put("benchmarks", settings.bench().map(p -> "--bench " + p.pattern() + ": " + String.join(", ",
-                settings.queryBenchmarks()) + (settings.startup() ? ", start-up" : "")).orElse("all"));
+                settings.queryBenchmarks()) + (settings.startup() ? ", start-up" : "")
+                + (settings.claims() ? ", claim throughput" : "")).orElse("all"));
         env.put("data", "%,d users × %d purchases".formatted(settings.users(), DataSet.PURCHASES_PER_USER));
         env.put("date", DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         env.put("wall time", formatDuration(Duration.between(started, Instant.now())));

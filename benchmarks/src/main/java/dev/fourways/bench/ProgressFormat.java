@@ -95,6 +95,9 @@ final class ProgressFormat implements OutputFormat {
     @Override
     public void iterationResult(BenchmarkParams benchParams, IterationParams params, int iteration, IterationResult data) {
         text.iterationResult(benchParams, params, iteration, data);
+        if (!Results.isTimePerOperation(data.getScoreUnit())) {
+            return; // claim throughput (ops/s): its warm-up is not compared with the measured iterations
+        }
         double micros = data.getPrimaryResult().getScore() * Results.microsPer(data.getScoreUnit());
         if (params.getType() == IterationType.WARMUP) {
             lastWarmup = micros;
@@ -115,6 +118,8 @@ final class ProgressFormat implements OutputFormat {
             String benchmark = current.getBenchmark();
             if (benchmark.endsWith("." + Report.STARTUP)) {
                 estimate.startupDone();
+            } else if (benchmark.endsWith("." + RunSettings.CLAIMS_METHOD)) {
+                estimate.claimsDone();
             } else {
                 estimate.benchmarkDone(benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1));
             }

@@ -29,6 +29,11 @@ record QuickPlan(int warmups, String warmupTime, int measurements, String measur
     static final QuickPlan COMMON = new QuickPlan(12, "500ms", 5, "500ms");
     static final QuickPlan SLOW_CALLS = new QuickPlan(6, "1s", 5, "2s");
     static final QuickPlan BATCHES = new QuickPlan(12, "500ms", 25, "500ms");
+    /**
+     * {@link ClaimThroughputBenchmark} at each worker count, in a JVM that has already run the
+     * query benchmarks (the claim's code is compiled): 4 × 500 ms warm-up, 5 × 500 ms measured.
+     */
+    static final QuickPlan CLAIMS = new QuickPlan(4, "500ms", 5, "500ms");
 
     static final Set<String> SLOW = Set.of("GraphBenchmarks.topSpenders", "BulkInsertBenchmark.createAll");
 

@@ -102,6 +102,7 @@ final class Report {
             familyTable(family);
         }
         startup();
+        md.append(ClaimThroughput.markdown(runs));
         growth();
         charts();
         warmupCheck();
@@ -414,7 +415,7 @@ final class Report {
             settings.forEach((c, s) -> md.append("| ").append(c).append(" | ").append(s).append(" |\n"));
             md.append('\n');
         }
-        md.append("Raw data: `results.json` (JMH), `statements.json` (the census), `startup-classes.jsonl`, ")
+        md.append("Raw data: `results.json` (JMH), `claims.json` (JMH, claim throughput), `statements.json` (the census), `startup-classes.jsonl`, ")
                 .append("`environment.json`, `jmh.log` (the console output) in each run's folder.\n");
     }
 

@@ -32,6 +32,8 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
     static final String RESULTS = "results.json";
     static final String STATEMENTS = "statements.json";
     static final String STARTUP_CLASSES = "startup-classes.jsonl";
+    /** The claim-throughput runs' JMH results ({@link ClaimThroughputBenchmark}), read by {@link ClaimThroughput}. */
+    static final String CLAIMS = "claims.json";
     static final String ENVIRONMENT = "environment.json";
     static final String LOG = "jmh.log";
     /** The warm-up evidence, one JSON object a line, written by {@link ProgressFormat} from JMH's typed results. */
@@ -178,6 +180,11 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
         } catch (NumberFormatException e) {
             return Double.NaN;
         }
+    }
+
+    /** Whether a JMH score unit is a time per operation ({@code us/op}...), not a rate ({@code ops/s}). */
+    static boolean isTimePerOperation(String unit) {
+        return unit.endsWith("/op");
     }
 
     /** How many µs one of JMH's score units ({@code ns/op}, {@code us/op}, {@code ms/op}, {@code s/op}) is. */

@@ -41,11 +41,33 @@ final class RunEstimate {
      * @param startup    whether the start-up benchmark runs
      */
     static RunEstimate of(Compare.Mode mode, List<String> benchmarks, int stores, boolean startup) {
+        return of(mode, benchmarks, stores, startup, false);
+    }
+
+    /**
+     * @param claims whether the claim-throughput benchmark runs (one fork per style and thread count)
+     */
+    static RunEstimate of(Compare.Mode mode, List<String> benchmarks, int stores, boolean startup, boolean claims) {
         double work = benchmarks.stream().mapToDouble(b -> nominalSeconds(mode, b)).sum() * stores;
         if (startup) {
             work += stores * startupSeconds(mode);
         }
+        if (claims) {
+            work += stores * ClaimThroughputBenchmark.THREADS.size() * claimSeconds(mode);
+        }
         return new RunEstimate(mode, work);
+    }
+
+    /** The nominal seconds of one claim-throughput run of one style at one worker count (a fork per run in full mode). */
+    static double claimSeconds(Compare.Mode mode) {
+        // Full mode: the class's 500 ms iterations, with twice the measured ones (Compare.claimOptions).
+        double iterations = 0.5 * (ClaimThroughputBenchmark.WARMUP_ITERATIONS + 2 * ClaimThroughputBenchmark.MEASUREMENT_ITERATIONS);
+        return switch (mode) {
+            case SMOKE -> 0.5;
+            case QUICK -> TRIAL_SECONDS + QuickPlan.CLAIMS.warmups() * seconds(QuickPlan.CLAIMS.warmupTime())
+                    + QuickPlan.CLAIMS.measurements() * seconds(QuickPlan.CLAIMS.measurementTime());
+            case FULL -> FULL_FORKS * (1 + TRIAL_SECONDS + iterations);
+        };
     }
 
     /** The nominal seconds of one benchmark for one style. */
@@ -83,6 +105,11 @@ final class RunEstimate {
     /** Counts the start-up of one style as done. */
     synchronized void startupDone() {
         done += startupSeconds(mode);
+    }
+
+    /** Counts one style's claim-throughput run at one worker count as done. */
+    synchronized void claimsDone() {
+        done += claimSeconds(mode);
     }
 
     /** The time left for the whole run: the nominal work left, at the pace measured so far. */

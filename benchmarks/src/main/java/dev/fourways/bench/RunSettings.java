@@ -47,6 +47,14 @@ record RunSettings(Compare.Mode mode, List<String> stores, String db, int users,
         return selects(bench, STARTUP_METHOD);
     }
 
+    /** The claim-throughput benchmark's method, matched by {@code --bench} like the others ({@code claim} selects it). */
+    static final String CLAIMS_METHOD = "claimThroughput";
+
+    /** Whether the claim-throughput benchmark ({@link ClaimThroughputBenchmark}) runs. */
+    boolean claims() {
+        return selects(bench, CLAIMS_METHOD);
+    }
+
     /**
      * The query-cost benchmarks {@code bench} selects, as {@code Class.method}: the benchmark
      * classes in {@link Operations#BENCHMARK_CLASSES} order, each class's operations in
@@ -69,6 +77,7 @@ record RunSettings(Compare.Mode mode, List<String> stores, String db, int users,
     static List<String> benchmarkMethods() {
         List<String> names = new ArrayList<>(Operations.ALL.stream().map(Operations.Operation::name).toList());
         names.add(STARTUP_METHOD);
+        names.add(CLAIMS_METHOD);
         return names;
     }
 }

@@ -23,8 +23,8 @@ import org.openjdk.jmh.util.Utils;
  * styles back to back (interleaved), so that a slow minute on a shared machine falls on every
  * style of that benchmark alike instead of on one style's whole run.
  *
- * <p>Protocol, one line each: {@code INCLUDE-REGEX<TAB>RESULT-FILE<TAB>WARMUPS-FILE<TAB>}{@link QuickPlan#protocol()}
- * runs the matching benchmarks with that plan, writes JMH's JSON to the result file, appends the
+ * <p>Protocol, one line each: {@code INCLUDE-REGEX<TAB>RESULT-FILE<TAB>WARMUPS-FILE<TAB>}{@link QuickPlan#protocol()}{@code <TAB>THREADS}
+ * runs the matching benchmarks with that plan on that many JMH threads (1 but for {@link ClaimThroughputBenchmark}), writes JMH's JSON to the result file, appends the
  * warm-up evidence from JMH's typed results to the warm-up file ({@link ProgressFormat}), then
  * prints {@value #DONE}; {@code exit} (or end of input) ends the JVM. Arguments: {@code store db users}.
  */
@@ -49,7 +49,7 @@ public final class StyleWorker {
             QuickPlan plan = QuickPlan.parse(request, 3);
             Options options = new OptionsBuilder().include(request[0])
                     .param("store", store).param("db", db).param("users", users)
-                    .forks(0)
+                    .forks(0).threads(request.length > 7 ? Integer.parseInt(request[7]) : 1)
                     .warmupIterations(plan.warmups()).warmupTime(TimeValue.fromString(plan.warmupTime()))
                     .measurementIterations(plan.measurements()).measurementTime(TimeValue.fromString(plan.measurementTime()))
                     .addProfiler(GCProfiler.class)

@@ -7,6 +7,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,6 +88,33 @@ final class StyleWorkers implements AutoCloseable {
         return files;
     }
 
+    /**
+     * Runs {@link ClaimThroughputBenchmark} in every worker at each worker-thread count: every
+     * style at the first count, then every style at the next, the styles' order rotating as in
+     * {@link #runInterleaved}. Returns the JMH result files; the warm-up evidence is not kept (a
+     * rate, not a time per call).
+     */
+    List<Path> runClaims(List<Integer> threadCounts, Path out, RunEstimate estimate) throws IOException {
+        List<String> stores = List.copyOf(workers.keySet());
+        List<Path> files = new ArrayList<>();
+        String include = "^dev\\.fourways\\.bench\\.ClaimThroughputBenchmark\\.";
+        Path warmups = out.resolve("warmups-claims.jsonl");
+        for (int t = 0; t < threadCounts.size(); t++) {
+            int threads = threadCounts.get(t);
+            for (int s = 0; s < stores.size(); s++) {
+                String store = stores.get((s + t) % stores.size());
+                Path file = out.resolve("results-claims-" + threads + "-" + store + ".json");
+                console.printf("# fourways: claim throughput at %d worker%s on %s%n", threads, threads == 1 ? "" : "s", store);
+                workers.get(store).run(include, file, warmups, QuickPlan.CLAIMS, threads);
+                files.add(file);
+                estimate.claimsDone();
+                console.printf("# fourways: claim throughput at %d on %s done, %s%n", threads, store, estimate.progress());
+            }
+        }
+        Files.deleteIfExists(warmups);
+        return files;
+    }
+
     @Override
     public void close() {
         workers.values().forEach(Worker::close);
@@ -129,11 +157,16 @@ final class StyleWorkers implements AutoCloseable {
         }
 
         void run(String include, Path result, Path warmups, QuickPlan plan) throws IOException {
+            run(include, result, warmups, plan, 1);
+        }
+
+        void run(String include, Path result, Path warmups, QuickPlan plan, int threads) throws IOException {
             if (!alive) {
                 return;
             }
             try {
-                input.write(include + "\t" + result.toAbsolutePath() + "\t" + warmups.toAbsolutePath() + "\t" + plan.protocol() + "\n");
+                input.write(include + "\t" + result.toAbsolutePath() + "\t" + warmups.toAbsolutePath() + "\t" + plan.protocol()
+                        + "\t" + threads + "\n");
                 input.flush();
                 runEnded.acquire();
             } catch (IOException e) {

@@ -54,11 +54,23 @@ class CompareSmokeTest {
             assertThat(results.find(Report.STARTUP, store)).as("start-up of %s", store).isPresent();
             assertThat(results.startupClasses()).as("classes loaded at start-up by %s", store).containsKey(store);
         }
+        List<ClaimThroughput> claims = ClaimThroughput.read(out);
+        for (String store : stores) {
+            for (int threads : ClaimThroughputBenchmark.THREADS) {
+                assertThat(claims).as("claim throughput of %s at %d workers", store, threads)
+                        .anySatisfy(c -> {
+                            assertThat(c.store()).isEqualTo(store);
+                            assertThat(c.threads()).isEqualTo(threads);
+                            assertThat(c.purchases()).as("purchases claimed per second").isPositive();
+                        });
+            }
+        }
         String markdown = Files.readString(report);
         assertThat(out.resolve(Results.LOG)).as("JMH's output, kept in the log").isNotEmptyFile();
         assertThat(Files.readString(out.resolve(Results.LOG))).as("± decoded, not ??").containsAnyOf("±", "≈").doesNotContain("??");
         assertThat(out.resolve("REPORT.html")).as("the HTML report").isNotEmptyFile();
-        assertThat(markdown).contains("## Summary", "## At a glance", "## Start-up", "## Environment and settings").doesNotContain("## Not timed");
+        assertThat(markdown).contains("## Summary", "## At a glance", "## Start-up", "## Claims under concurrency",
+                "## Environment and settings").doesNotContain("## Not timed");
         List<String> charts = new ArrayList<>(List.of("startup"));
         for (Operations.Family family : Operations.FAMILIES) {
             assertThat(markdown).contains("## " + family.title());
