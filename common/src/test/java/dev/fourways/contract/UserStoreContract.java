@@ -63,6 +63,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -111,6 +112,7 @@ public abstract class UserStoreContract {
     private DataSource proxied;
     private UserStore store;
     private Rows rows;
+    private FaultOutcomes faultOutcomes;
 
     /**
      * Opens the store under test.
@@ -157,6 +159,19 @@ public abstract class UserStoreContract {
                 .build();
         rows = new Rows(database.dataSource(), database.database());
         store = createStore(proxied, SETTINGS);
+        faultOutcomes = FaultOutcomes.startFresh(style(), database.database().id());
+    }
+
+    /**
+     * The style's name as its provider gives it, for the fault table. The contract sees only the
+     * store; {@code UserStoreProvider.open} wraps it in a {@code GuardedUserStore}, whose
+     * {@code toString} is {@code GuardedUserStore[<name>]}. A store opened otherwise is named by
+     * its test class.
+     */
+    private String style() {
+        java.util.regex.Matcher guarded = java.util.regex.Pattern.compile("^GuardedUserStore\\[(\\w+)]$")
+                .matcher(String.valueOf(store));
+        return guarded.matches() ? guarded.group(1) : getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
     @AfterAll
@@ -1449,31 +1464,39 @@ public abstract class UserStoreContract {
         /**
          * With every connection of the pool held elsewhere, each operation must fail with the
          * contract's {@code PoolExhaustedException} (not its library's own exception) after at most
-         * the pool's connection timeout ({@link #POOL_TIMEOUT}) and leave nothing checked out.
+         * the pool's connection timeout ({@link #POOL_TIMEOUT}), write nothing and leave nothing
+         * checked out; once a connection is free the next call succeeds. Each is recorded in the
+         * fault table ({@link FaultOutcomes}) as {@code poolExhausted}.
          */
         @TestFactory
-        Stream<DynamicTest> everyOperationFailsWithAStoreExceptionWhenThePoolIsExhausted() {
+        Stream<DynamicTest> everyOperationFailsWithAStoreExceptionWhenThePoolIsExhausted(TestReporter reporter) {
             Transactions transactions = new Transactions();
             long[] probe = transactions.seed();
             return transactions.successes(probe[0], probe[1]).stream().map(c -> DynamicTest.dynamicTest(c.operation(), () -> {
                 long[] ids = transactions.seed();
                 Transactions.Call call = transactions.successes(ids[0], ids[1]).stream()
                         .filter(x -> x.operation().equals(c.operation())).findFirst().orElseThrow();
+                List<User> usersBefore = rows.users();
+                List<Purchase> purchasesBefore = rows.purchases();
                 HikariDataSource pool = database.dataSource();
                 List<java.sql.Connection> held = new ArrayList<>();
+                Throwable failure;
+                long failedReturned;
                 try {
                     for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
                         held.add(pool.getConnection());
                     }
 
                     long started = System.nanoTime();
-                    assertThatThrownBy(() -> call.call().accept(store))
+                    failure = org.assertj.core.api.Assertions.catchThrowable(() -> call.call().accept(store));
+                    failedReturned = System.nanoTime();
+                    assertThat(failure)
                             .as("%s with no connection to be had: a PoolExhaustedException naming the pool's timeout, "
                                     + "with the pool's exception as the cause", call.operation())
                             .isInstanceOf(PoolExhaustedException.class)
                             .hasMessageContaining("pool")
                             .hasRootCauseInstanceOf(java.sql.SQLTransientConnectionException.class);
-                    long waitedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+                    long waitedMs = Duration.ofNanos(failedReturned - started).toMillis();
                     assertThat(waitedMs).as("%s must wait at most the pool's connection timeout (%s) plus slack, "
                             + "never hang", call.operation(), POOL_TIMEOUT).isLessThan(POOL_TIMEOUT.toMillis() + 1_500);
                 } finally {
@@ -1481,7 +1504,15 @@ public abstract class UserStoreContract {
                         c2.close();
                     }
                 }
+                // The next call first, so that its time holds no check of the test's own.
+                long served = store.count();
+                long nextCallMs = FaultOutcomes.millisSince(failedReturned);
                 assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+                assertThat(served).as("once a connection is free again, the next call succeeds").isEqualTo(usersBefore.size());
+                assertThat(rows.users()).as("%s without a connection writes nothing", call.operation()).isEqualTo(usersBefore);
+                assertThat(rows.purchases()).as("%s without a connection writes nothing", call.operation())
+                        .isEqualTo(purchasesBefore);
+                faultOutcomes.record(reporter, "poolExhausted", call.operation(), failure, false, nextCallMs);
             }));
         }
     }
@@ -1494,13 +1525,17 @@ public abstract class UserStoreContract {
          * so the pool hands them out unchecked (HikariCP checks a connection only when it has been
          * idle for 500 ms). Every operation then either succeeds or fails with a
          * {@link ConnectionLostException} (retryable): a lost connection is never reported as a domain answer (a missing
-         * user, a duplicate, a stale version) nor as the library's own exception.
+         * user, a duplicate, a stale version) nor as the library's own exception; the next call
+         * succeeds. Each operation is recorded in the fault table ({@link FaultOutcomes}) as
+         * {@code connectionKilledBeforeTheCall}, without a half-written check (this test makes none).
          */
         @Test
-        void noOperationReportsALostConnectionAsADomainAnswer() {
+        void noOperationReportsALostConnectionAsADomainAnswer(TestReporter reporter) {
             Transactions transactions = new Transactions();
             HikariDataSource pool = database.dataSource();
             List<String> failed = new ArrayList<>();
+            // Recorded only once the whole test has passed, its last assertion included.
+            List<Runnable> outcomes = new ArrayList<>();
             for (Transactions.Call probe : transactions.successes(0, 0)) {
                 long[] ids = transactions.seed();
                 Transactions.Call call = transactions.successes(ids[0], ids[1]).stream()
@@ -1509,25 +1544,35 @@ public abstract class UserStoreContract {
                 assertThat(database.killConnections()).as("sessions the server ended").isPositive();
 
                 Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> call.call().accept(store));
+                long failedReturned = System.nanoTime();
 
                 pool.getHikariPoolMXBean().softEvictConnections();
+                long served = store.count();
+                long nextCallMs = FaultOutcomes.millisSince(failedReturned);
                 if (failure != null) {
                     assertThat(failure).as("%s on a connection the server ended: a ConnectionLostException (retryable)",
                                     call.operation())
                             .isInstanceOf(ConnectionLostException.class).hasCauseInstanceOf(Throwable.class);
                     failed.add(call.operation());
                 }
+                assertThat(served).as("after %s met an ended session, the next call succeeds", call.operation())
+                        .isEqualTo(rows.userCount());
+                outcomes.add(() -> faultOutcomes.record(reporter, "connectionKilledBeforeTheCall", call.operation(),
+                        failure, null, nextCallMs));
             }
             assertThat(failed).as("operations that met the ended session (the others got a new connection)")
                     .hasSizeGreaterThan(transactions.successes(0, 0).size() / 2);
+            outcomes.forEach(Runnable::run);
         }
 
         /**
          * A stream whose session the server ends half-way either delivers every row or fails with a
          * {@link ConnectionLostException}, never a silent short read; closing it returns its connection.
+         * Recorded in the fault table ({@link FaultOutcomes}) as {@code connectionKilledMidStream};
+         * a read writes nothing, so there is no half-written check.
          */
         @Test
-        void aStreamThatLosesItsSessionHalfWayFailsWithAStoreException() {
+        void aStreamThatLosesItsSessionHalfWayFailsWithAStoreException(TestReporter reporter) {
             int count = 1_200; // more than one fetch of 500 rows, so reading on needs the server
             store.createAll(IntStream.range(0, count).mapToObj(i -> newUser("s%04d".formatted(i))).toList());
             HikariDataSource pool = database.dataSource();
@@ -1543,6 +1588,7 @@ public abstract class UserStoreContract {
                     read[0]++;
                 }
             });
+            long failedReturned = System.nanoTime();
             Throwable onClose = org.assertj.core.api.Assertions.catchThrowable(users::close);
 
             pool.getHikariPoolMXBean().softEvictConnections();
@@ -1555,7 +1601,10 @@ public abstract class UserStoreContract {
                 assertThat(onClose).as("closing a stream whose session ended").isInstanceOf(StoreException.class);
             }
             assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("the stream released its connection").isZero();
-            assertThat(store.count()).as("the next call succeeds on a fresh connection").isEqualTo(count);
+            long served = store.count();
+            long nextCallMs = FaultOutcomes.millisSince(failedReturned);
+            assertThat(served).as("the next call succeeds on a fresh connection").isEqualTo(count);
+            faultOutcomes.record(reporter, "connectionKilledMidStream", "streamAll", failure, null, nextCallMs);
         }
     }
 
@@ -1888,22 +1937,23 @@ public abstract class UserStoreContract {
          * The server ends the pool's sessions right after the first write of a multi-statement
          * transaction has run: its next statement or its commit meets a dead session. The call
          * fails with a ConnectionLostException; the server rolled back what it had written; the next
-         * call succeeds on a fresh connection.
+         * call succeeds on a fresh connection. Recorded in the fault table ({@link FaultOutcomes}) as
+         * {@code connectionKilledMidTransaction}.
          *
          * <p>Only on a server: H2 in memory has no server that could end one session, and its
          * {@code ABORT_SESSION} on a session in the middle of a transaction closes the whole
          * database (error 90121), so on H2 this factory yields no test rather than a skipped one.
          */
         @TestFactory
-        Stream<DynamicTest> aConnectionKilledInTheMiddleOfATransactionLeavesNothingHalfWritten() {
+        Stream<DynamicTest> aConnectionKilledInTheMiddleOfATransactionLeavesNothingHalfWritten(TestReporter reporter) {
             if (database.database() == Database.H2) {
                 return Stream.empty();
             }
             return Stream.of("mergeUsers", "createAll").map(operation -> DynamicTest.dynamicTest(operation,
-                    () -> killInTheMiddleOfATransaction(operation)));
+                    () -> killInTheMiddleOfATransaction(operation, reporter)));
         }
 
-        private void killInTheMiddleOfATransaction(String operation) {
+        private void killInTheMiddleOfATransaction(String operation, TestReporter reporter) {
             // Both dynamic tests share one database (one factory method): names of their own.
             long keep = seedUser(operation + "-keeper");
             long remove = seedUser(operation + "-removed");
@@ -1924,6 +1974,7 @@ public abstract class UserStoreContract {
                     store.createAll(batch);
                 }
             });
+            long failedReturned = System.nanoTime();
             // The test ended every session of the pool, not only the store's: retire them all now.
             database.dataSource().getHikariPoolMXBean().softEvictConnections();
 
@@ -1942,6 +1993,8 @@ public abstract class UserStoreContract {
             } else {
                 assertThat(store.createAll(batch)).as("the next call succeeds").hasSize(batch.size());
             }
+            faultOutcomes.record(reporter, "connectionKilledMidTransaction", operation, failure, false,
+                    FaultOutcomes.millisSince(failedReturned));
         }
 
         /**
@@ -1949,12 +2002,15 @@ public abstract class UserStoreContract {
          * store's statement timeout (2 s) cancels it: a StatementTimeoutException saying so on
          * PostgreSQL and MariaDB. H2 does not cancel a statement that waits for a lock; its own
          * lock timeout ends the wait instead: a TransactionConflictException of kind LOCK_TIMEOUT.
-         * Either way nothing is written, and once the lock is gone the same call succeeds.
+         * Either way nothing is written, and once the lock is gone the same call succeeds. Recorded in
+         * the fault table ({@link FaultOutcomes}) as {@code rowLockedByAnotherTransaction}; the next
+         * call's time includes releasing the lock.
          */
         @ParameterizedTest(name = "{0}")
         @ValueSource(strings = {"changeEmail", "upsert", "mergeUsers", "delete"})
         @Timeout(60)
-        void aWriteBlockedByAnotherTransactionsLockTimesOutAndTheStoreStaysHealthy(String operation) throws Exception {
+        void aWriteBlockedByAnotherTransactionsLockTimesOutAndTheStoreStaysHealthy(String operation, TestReporter reporter)
+                throws Exception {
             long locked = rows.insertUser(new NewUser("locked", "locked@example.com", null, T0));
             long other = seedUser("other");
             Consumer<UserStore> call = switch (operation) {
@@ -1966,10 +2022,12 @@ public abstract class UserStoreContract {
             List<User> before = rows.users();
             Throwable failure;
             long tookMs;
+            long failedReturned;
             try (AutoCloseable lock = rows.lock("select id from users where id = ? for update", locked)) {
                 long started = System.nanoTime();
                 failure = org.assertj.core.api.Assertions.catchThrowable(() -> call.accept(store));
-                tookMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+                failedReturned = System.nanoTime();
+                tookMs = Duration.ofNanos(failedReturned - started).toMillis();
             }
 
             if (database.database() == Database.H2) {
@@ -1986,7 +2044,9 @@ public abstract class UserStoreContract {
             assertThat(rows.users()).as("a timed-out %s writes nothing", operation).isEqualTo(before);
 
             call.accept(store);
+            long nextCallMs = FaultOutcomes.millisSince(failedReturned);
             assertThat(rows.users()).as("the same %s succeeds once the lock is gone", operation).isNotEqualTo(before);
+            faultOutcomes.record(reporter, "rowLockedByAnotherTransaction", operation, failure, false, nextCallMs);
         }
 
         /**
@@ -1995,11 +2055,13 @@ public abstract class UserStoreContract {
          * happens (one merge wins, the other finds its user gone: UserNotFoundException), or the
          * database picks a victim, which gets a TransactionConflictException (retryable). Exactly
          * one merge per pair succeeds, nothing is half written, and which outcome happened is
-         * reported.
+         * reported. The fault table ({@link FaultOutcomes}) gets one {@code opposingMerges} row per
+         * exception the losing merges saw, timed from the last merge that lost that way to the return
+         * of a read made once every merge has ended.
          */
         @Test
         @Timeout(120)
-        void opposingMergesEitherNeverDeadlockOrTheVictimGetsARetryableConflict(org.junit.jupiter.api.TestReporter reporter)
+        void opposingMergesEitherNeverDeadlockOrTheVictimGetsARetryableConflict(TestReporter reporter)
                 throws Exception {
             int pairs = 40;
             List<long[]> seeded = new ArrayList<>();
@@ -2014,6 +2076,9 @@ public abstract class UserStoreContract {
             }
             ExecutorService pool = Executors.newFixedThreadPool(8);
             Map<String, Integer> outcomes = new java.util.concurrent.ConcurrentSkipListMap<>();
+            // Per way of losing: one exception as it was seen, and when the last such merge returned.
+            Map<String, Throwable> lostWith = new java.util.concurrent.ConcurrentSkipListMap<>();
+            Map<String, Long> lastLostAt = new java.util.concurrent.ConcurrentHashMap<>();
             try {
                 List<Future<?>> all = new ArrayList<>();
                 for (long[] pair : seeded) {
@@ -2025,13 +2090,20 @@ public abstract class UserStoreContract {
                             both.countDown();
                             both.await();
                             String outcome;
+                            Throwable lost = null;
                             try {
                                 store.mergeUsers(keep, remove);
                                 outcome = "merged";
                             } catch (UserNotFoundException e) {
                                 outcome = "the other merge won (UserNotFoundException)";
+                                lost = e;
                             } catch (TransactionConflictException e) {
                                 outcome = "deadlock victim (" + e.kind() + ")";
+                                lost = e;
+                            }
+                            if (lost != null) {
+                                lastLostAt.merge(outcome, System.nanoTime(), Math::max);
+                                lostWith.putIfAbsent(outcome, lost);
                             }
                             outcomes.merge(outcome, 1, Integer::sum);
                             return null;
@@ -2044,6 +2116,9 @@ public abstract class UserStoreContract {
             } finally {
                 pool.shutdownNow();
             }
+            // The next call, before the checks, so that its time holds none of them.
+            long served = store.count();
+            long servedAt = System.nanoTime();
             reporter.publishEntry("opposing merges", outcomes.toString());
             // Also on the console, where a Maven run shows it: which way this style avoids the deadlock.
             System.out.printf("opposing merges, %s on %s: %s%n", store, database.database(), outcomes);
@@ -2056,6 +2131,9 @@ public abstract class UserStoreContract {
                 assertThat(rows.user(survivor).orElseThrow().version()).as("the survivor was merged into once").isEqualTo(1);
                 assertThat(rows.purchasesOf(survivor)).as("the survivor has both users' purchases").hasSize(6);
             }
+            assertThat(served).as("after the merges, the next call succeeds").isEqualTo(pairs);
+            lostWith.forEach((outcome, lost) -> faultOutcomes.record(reporter, "opposingMerges", "mergeUsers", lost, false,
+                    Duration.ofNanos(servedAt - lastLostAt.get(outcome)).toMillis()));
         }
     }
 
