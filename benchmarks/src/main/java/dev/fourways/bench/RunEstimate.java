@@ -14,7 +14,7 @@ import java.util.List;
  * seeded with 110,000 rows, the fairness check), a batch iteration {@value #BATCH_SECONDS} s,
  * start-up {@value #STARTUP_FORK_SECONDS} s per fork. The time left is the nominal work left,
  * scaled by how fast the nominal work done so far actually went: it starts as a guess from the
- * plans (about 18 min for a quick H2 run, which took 18 min 18 s) and follows the machine.
+ * plans (about 26 min for a quick H2 run with claim throughput; the timed part of one took 25 min 19 s) and follows the machine.
  */
 final class RunEstimate {
 

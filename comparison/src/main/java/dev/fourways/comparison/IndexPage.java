@@ -62,9 +62,9 @@ final class IndexPage {
             }
         }
         md.append("\n## Time per call as a multiple of jdbc's\n\n");
-        md.append("From the [sample report](../sample-report/REPORT.md), run 1 / run 2 (1.00 = as fast as hand-written JDBC). "
+        md.append("From the [sample report](../sample-report/REPORT.md), run 1 / run 2 where it has two runs of a database (1.00 = as fast as hand-written JDBC). "
                 + "Operations with two benchmarks (`page`: shallow and deep) show each. Quick runs on a shared 2-core machine: "
-                + "rough figures, see the report's run-to-run agreement.\n\n");
+                + "rough figures: two runs of one database have often differed by more than 10 % ([benchmarks/README.md](../../benchmarks/README.md#the-sample-report)).\n\n");
         md.append(Pages.FIGURES).append("\n\n");
         for (String db : SampleReport.DATABASES) {
             md.append("**").append(db).append("**\n\n| operation | benchmark | jdbc µs/op |")
@@ -100,7 +100,7 @@ final class IndexPage {
     }
 
     private String runs(String db, String benchmark, String style, boolean ratio) {
-        return SampleReport.RUNS.stream().map(run -> {
+        return report.runsOf(db).stream().map(run -> {
             if (ratio) {
                 OptionalDouble r = report.ratio(db, run, benchmark, style);
                 return r.isPresent() ? String.format(Locale.ROOT, "%.2f", r.getAsDouble()) : "—";

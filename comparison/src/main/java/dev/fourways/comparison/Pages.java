@@ -190,7 +190,7 @@ public final class Pages {
             return md.append("The sample report has no benchmark for `").append(op.name()).append("`.\n\n").toString();
         }
         md.append("From the committed [sample report](../sample-report/REPORT.md) (quick runs, 10,000 users, a shared 2-core "
-                + "machine: read them as rough figures). µs/op and × jdbc: run 1 / run 2; B/op: bytes allocated per call, run 1.\n\n");
+                + "machine: read them as rough figures). µs/op and × jdbc: run 1 / run 2 where the sample has two runs of the database; B/op: bytes allocated per call, run 1.\n\n");
         md.append(FIGURES).append("\n\n");
         for (String db : SampleReport.DATABASES) {
             md.append("**").append(db).append("**\n\n| benchmark | figure |")
@@ -213,7 +213,7 @@ public final class Pages {
     }
 
     private String twoRuns(String db, String benchmark, String style, boolean ratio) {
-        return SampleReport.RUNS.stream().map(run -> {
+        return report.runsOf(db).stream().map(run -> {
             if (ratio) {
                 OptionalDouble r = report.ratio(db, run, benchmark, style);
                 return r.isPresent() ? String.format(Locale.ROOT, "%.2f", r.getAsDouble()) : "—";

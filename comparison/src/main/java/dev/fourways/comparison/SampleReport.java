@@ -79,6 +79,16 @@ public final class SampleReport {
                 .distinct().toList();
     }
 
+    /**
+     * The runs the sample holds for one database, in order: 1, or 1 and 2. A database the sample
+     * has no run of gives run 1, so that its figures show as "—".
+     */
+    public List<Integer> runsOf(String database) {
+        List<Integer> present = RUNS.stream()
+                .filter(run -> results.stream().anyMatch(r -> r.database().equals(database) && r.run() == run)).toList();
+        return present.isEmpty() ? List.of(1) : present;
+    }
+
     /** @return the result, if the report has it */
     public Optional<Result> result(String database, int run, String benchmark, String style) {
         return results.stream().filter(r -> r.database().equals(database) && r.run() == run
