@@ -36,6 +36,7 @@ final class QueryPlans {
 
     /** Rows read by {@code sent} on {@code database}, replayed now under the database's {@code explain analyze}. */
     static long rowsRead(DataSource dataSource, Database database, StatementCounter.Sent sent) {
+        // A fixed keyword before the store's own SQL text; every value stays a bound parameter (sent.bind).
         String prefix = database == Database.MARIADB ? "analyze format=json " : "explain analyze ";
         StringBuilder plan = new StringBuilder();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(prefix + sent.sql())) {
