@@ -13,12 +13,14 @@ import dev.fourways.error.SqlErrorTranslator;
 import dev.fourways.error.StoreException;
 import dev.fourways.error.UserNotFoundException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -47,6 +49,11 @@ import java.util.stream.StreamSupport;
  *   <li><b>Translates errors while a stream is read</b>: {@code streamAll}'s rows are fetched as
  *       they are consumed, so a failure can come from any {@code tryAdvance}; closing the stream
  *       closes the store's stream, which releases its connection.</li>
+ *   <li><b>Keeps the rules of a unit of work</b> ({@link UserStore#inUnitOfWork}): hands the work
+ *       a guard around the store's unit, which refuses calls after the unit ended or after a call
+ *       failed, refuses {@code close()} and nesting, and closes the streams left open; when a call
+ *       failed, it makes the unit roll back even if the work caught the failure; and it lets the
+ *       work's own exception through untranslated.</li>
  * </ol>
  * What the store may therefore assume is written on {@link UserStoreProvider#newStore}.
  */
@@ -55,6 +62,8 @@ public final class GuardedUserStore implements UserStore {
     private final UserStore store;
     private final String style;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The unit of work this guard belongs to, or null for the store itself. */
+    private final Unit unit;
 
     /**
      * @param style the style's name, for the closed-store message
@@ -63,6 +72,14 @@ public final class GuardedUserStore implements UserStore {
     public GuardedUserStore(String style, UserStore store) {
         this.style = Validation.require("style", style);
         this.store = Validation.require("store", store);
+        this.unit = null;
+    }
+
+    /** The guard handed to a unit's work, around the store's unit. */
+    private GuardedUserStore(String style, UserStore unitStore, Unit unit) {
+        this.style = style;
+        this.store = unitStore;
+        this.unit = unit;
     }
 
     @Override
@@ -116,11 +133,15 @@ public final class GuardedUserStore implements UserStore {
     @Override
     public Stream<User> streamAll() {
         Stream<User> rows = call("streamAll", store::streamAll);
-        return StreamSupport.stream(new TranslatingRows(rows.spliterator()), false)
+        Stream<User> guarded = StreamSupport.stream(new TranslatingRows(rows.spliterator()), false)
                 .onClose(() -> translating("streamAll", () -> {
                     rows.close();
                     return null;
                 }));
+        if (unit != null) {
+            unit.streams.add(guarded);
+        }
+        return guarded;
     }
 
     @Override
@@ -137,12 +158,14 @@ public final class GuardedUserStore implements UserStore {
     @Override
     public Purchase addPurchase(long userId, NewPurchase purchase) {
         Validation.require("purchase", purchase);
-        try {
-            return call("addPurchase", () -> store.addPurchase(userId, purchase));
-        } catch (UserNotFoundException e) {
-            // The foreign key refused the row; the database's message names the constraint, not the user.
-            throw new UserNotFoundException("no user with id " + userId, e.getCause());
-        }
+        return call("addPurchase", () -> {
+            try {
+                return translating("addPurchase", () -> store.addPurchase(userId, purchase));
+            } catch (UserNotFoundException e) {
+                // The foreign key refused the row; the database's message names the constraint, not the user.
+                throw new UserNotFoundException("no user with id " + userId, e.getCause());
+            }
+        });
     }
 
     @Override
@@ -188,9 +211,39 @@ public final class GuardedUserStore implements UserStore {
         return call("claimPaidPurchases", () -> store.claimPaidPurchases(limit));
     }
 
-    /** Closes the style's store the first time; later calls do nothing. */
+    @Override
+    public <R> R inUnitOfWork(Function<? super UserStore, ? extends R> work) {
+        Validation.require("work", work);
+        if (unit != null) {
+            throw new IllegalStateException("units of work do not nest: call the store handed to this unit directly");
+        }
+        Unit current = new Unit();
+        try {
+            return call("inUnitOfWork", () -> store.inUnitOfWork(unitStore -> current.run(
+                    new GuardedUserStore(style, unitStore, current), work)));
+        } catch (RuntimeException | Error e) {
+            // The store rolled back; the caller gets what the work threw (or the call that doomed
+            // the unit), not the translation of it.
+            if (current.failure instanceof Error error) {
+                throw error;
+            }
+            if (current.failure instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Closes the style's store the first time; later calls do nothing.
+     *
+     * @throws IllegalStateException on the store handed to a unit of work, which ends with its work
+     */
     @Override
     public void close() {
+        if (unit != null) {
+            throw new IllegalStateException("a unit of work's store closes when its work returns");
+        }
         if (closed.compareAndSet(false, true)) {
             store.close();
         }
@@ -205,7 +258,78 @@ public final class GuardedUserStore implements UserStore {
         if (closed.get()) {
             throw new IllegalStateException("this " + style + " store is closed");
         }
-        return translating(operation, work);
+        if (unit == null) {
+            return translating(operation, work);
+        }
+        unit.checkUsable(operation);
+        try {
+            return translating(operation, work);
+        } catch (RuntimeException e) {
+            unit.doom(e);
+            throw e;
+        }
+    }
+
+    /**
+     * One unit of work's state, shared by the guard handed to its work: whether it ended, the
+     * first failed call (which dooms it), the streams it opened.
+     */
+    private static final class Unit {
+
+        private boolean ended;
+        private RuntimeException doomedBy;
+        /** What {@code inUnitOfWork} throws: the work's exception, or the call that doomed the unit. */
+        private Throwable failure;
+        private final List<Stream<User>> streams = new ArrayList<>();
+
+        /** Runs the work inside the store's unit; throwing makes the store roll back. */
+        <R> R run(GuardedUserStore guard, Function<? super UserStore, ? extends R> work) {
+            try {
+                R result = work.apply(guard);
+                closeStreams();
+                if (doomedBy != null) {
+                    failure = doomedBy;
+                    throw doomedBy;
+                }
+                return result;
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                }
+                try {
+                    closeStreams();
+                } catch (RuntimeException onClose) {
+                    e.addSuppressed(onClose);
+                }
+                throw e;
+            } finally {
+                ended = true;
+            }
+        }
+
+        void checkUsable(String operation) {
+            if (ended) {
+                throw new IllegalStateException(operation + ": this unit of work has ended");
+            }
+            if (doomedBy != null) {
+                throw new IllegalStateException(operation + ": an earlier call of this unit of work failed, "
+                        + "so the unit will roll back", doomedBy);
+            }
+        }
+
+        void doom(RuntimeException e) {
+            if (doomedBy == null) {
+                doomedBy = e;
+            }
+        }
+
+        private void closeStreams() {
+            List<Stream<User>> open = List.copyOf(streams);
+            streams.clear();
+            for (Stream<User> stream : open) {
+                stream.close();
+            }
+        }
     }
 
     private static <T> T translating(String operation, Supplier<T> work) {
@@ -234,6 +358,9 @@ public final class GuardedUserStore implements UserStore {
 
         @Override
         public boolean tryAdvance(Consumer<? super User> action) {
+            if (unit != null && unit.ended) {
+                throw new IllegalStateException("streamAll: this unit of work has ended, and closed its stream");
+            }
             boolean advanced = translating("streamAll", () -> source.tryAdvance(this));
             if (advanced) {
                 User row = next;

@@ -15,6 +15,7 @@ import dev.fourways.error.UserNotFoundException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -22,9 +23,11 @@ import java.util.stream.Stream;
  *
  * <h2>Rules for every method</h2>
  * <ul>
- *   <li>Thread-safe: one store serves many threads at once.</li>
+ *   <li>Thread-safe: one store serves many threads at once (not the store a unit of work hands
+ *       to its work: see {@link #inUnitOfWork}).</li>
  *   <li>Each call is its own transaction: it commits before it returns, or changes nothing
- *       (see the transaction policy below).</li>
+ *       (see the transaction policy below), except inside {@link #inUnitOfWork}, where the calls
+ *       of one request share one transaction.</li>
  *   <li>Invalid arguments raise {@link IllegalArgumentException} naming the field, before any SQL
  *       is sent. Every value is bound as a parameter, never concatenated into SQL.</li>
  *   <li>Nothing is silently altered: a value a database cannot store exactly (U+0000, an unpaired
@@ -347,6 +350,55 @@ public interface UserStore extends AutoCloseable {
      *         then id; empty when no unlocked PAID purchase exists
      */
     List<Purchase> claimPaidPurchases(int limit);
+
+    /**
+     * Runs {@code work} as one unit of work: a request's worth of calls sharing one transaction,
+     * as a web application's request-scoped session does (open when the request starts, committed
+     * or rolled back when it ends). Every call made through the store handed to {@code work} runs
+     * on one connection, in each library's own unit of work: a JDBC {@code Connection}, a
+     * Hibernate {@code Session} (one persistence context), a MyBatis {@code SqlSession}, a Jdbi
+     * {@code Handle}, a jOOQ {@code DSLContext} of a transaction.
+     *
+     * <h4>Rules</h4>
+     * <ul>
+     *   <li><b>One transaction, at READ COMMITTED</b> on every database (set on MariaDB, whose
+     *       default is REPEATABLE READ): each statement sees what others committed before it, and
+     *       {@link #claimPaidPurchases} skips locked rows as it does on its own.</li>
+     *   <li><b>Commit when {@code work} returns, roll back when it throws</b>: exactly one
+     *       {@code Connection.commit()} on success and none on failure (counted as in the
+     *       transaction policy above). The exception {@code work} threw reaches the caller
+     *       unchanged (the same instance). The connection goes back to the pool either way.</li>
+     *   <li><b>The operations' own transactions join the unit's</b>: {@link #createAll},
+     *       {@link #mergeUsers}, {@link #changeEmail} and the rest commit nothing of their own.
+     *       {@link #page} and {@link #pageWithPurchases} read at the unit's isolation, not at
+     *       snapshot isolation.</li>
+     *   <li><b>Reads see the unit's own writes</b>; other connections see none of them until the
+     *       commit. A store may answer a read from its unit's persistence context (Hibernate's
+     *       first-level cache), so a repeated {@link #findById} may send fewer statements than it
+     *       is called; every statement budget above still holds per call.</li>
+     *   <li><b>A failed call dooms the unit</b>: once a call through the handed store raises (any
+     *       exception but an {@link IllegalArgumentException} for an argument refused before any
+     *       SQL), the unit will roll back; a later call raises {@link IllegalStateException}, and
+     *       when {@code work} returns anyway, {@code inUnitOfWork} rolls back and throws that
+     *       first failure. (PostgreSQL refuses every statement of a transaction after an error, and
+     *       a Hibernate session must be discarded after an exception, so no style could go on.)</li>
+     *   <li><b>{@link #streamAll} inside a unit</b> reads on the unit's connection, sees the unit's
+     *       writes, and must be closed before {@code work} returns; a stream still open when the
+     *       unit ends is closed by it, before the commit.</li>
+     *   <li><b>The handed store belongs to the unit and to the thread running {@code work}</b>: it
+     *       is not thread-safe; any call after the unit ended raises {@link IllegalStateException},
+     *       as do {@code close()} and a nested {@code inUnitOfWork} on it (units do not nest).</li>
+     * </ul>
+     * Budget: the round trips of the calls made, plus the transaction's start and commit.
+     *
+     * @param work the request: calls the handed store, returns its result (may be null)
+     * @param <R>  the result's type
+     * @return what {@code work} returned, after the commit
+     * @throws StoreException      when the database fails, including at the commit; nothing is written
+     * @throws RuntimeException    whatever {@code work} threw, unchanged; nothing is written
+     * @throws IllegalArgumentException when {@code work} is null
+     */
+    <R> R inUnitOfWork(Function<? super UserStore, ? extends R> work);
 
     /**
      * Releases what the store built. Never closes the caller's {@code DataSource}. Idempotent.

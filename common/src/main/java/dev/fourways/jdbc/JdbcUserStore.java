@@ -33,6 +33,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
@@ -66,10 +67,16 @@ public final class JdbcUserStore implements UserStore {
 
     private final DataSource dataSource;
     private final Database database;
-    private final PooledIds userIds = new PooledIds();
-    private final PooledIds purchaseIds = new PooledIds();
+    private final PooledIds userIds;
+    private final PooledIds purchaseIds;
     /** {@link StoreSettings#statementTimeoutSeconds()}, set on every statement (JDBC's own idiom). */
     private final int statementTimeoutSeconds;
+    /**
+     * The unit of work's connection, in one transaction, when this store is the one
+     * {@link #inUnitOfWork} hands its work; null for the store itself, which takes a connection
+     * from the pool per call.
+     */
+    private final Connection unit;
 
     /**
      * @param dataSource a pool on a migrated database; never closed by this store
@@ -79,6 +86,19 @@ public final class JdbcUserStore implements UserStore {
         this.dataSource = dataSource;
         this.database = Database.of(dataSource);
         this.statementTimeoutSeconds = settings.statementTimeoutSeconds();
+        this.userIds = new PooledIds();
+        this.purchaseIds = new PooledIds();
+        this.unit = null;
+    }
+
+    /** The same store, bound to one unit of work's connection: every call runs on it. */
+    private JdbcUserStore(JdbcUserStore store, Connection unit) {
+        this.dataSource = store.dataSource;
+        this.database = store.database;
+        this.statementTimeoutSeconds = store.statementTimeoutSeconds;
+        this.userIds = store.userIds;
+        this.purchaseIds = store.purchaseIds;
+        this.unit = unit;
     }
 
     @Override
@@ -202,7 +222,7 @@ public final class JdbcUserStore implements UserStore {
     public Stream<User> streamAll() {
         Connection connection = null;
         try {
-            connection = dataSource.getConnection();
+            connection = unit != null ? unit : dataSource.getConnection();
             // PostgreSQL only streams with a fetch size inside a transaction; the others ignore it.
             connection.setAutoCommit(false);
             // No statement timeout: the caller reads at its own pace, and MariaDB's max_statement_time
@@ -210,7 +230,8 @@ public final class JdbcUserStore implements UserStore {
             PreparedStatement ps = connection.prepareStatement("select " + USER_COLUMNS + " from users u order by u.id");
             ps.setFetchSize(STREAM_FETCH_SIZE);
             ResultSet rs = ps.executeQuery();
-            Connection held = connection;
+            // A unit of work's connection stays open: its unit commits and closes it.
+            Connection held = unit != null ? null : connection;
             Spliterator<User> rows = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
                     Spliterator.ORDERED | Spliterator.NONNULL) {
                 @Override
@@ -230,7 +251,7 @@ public final class JdbcUserStore implements UserStore {
         } catch (SQLException e) {
             StoreException failure = SqlErrorTranslator.translate("streamAll", e);
             try {
-                release(connection, null, null);
+                release(unit != null ? null : connection, null, null);
             } catch (StoreException onRelease) {
                 // The first failure says what went wrong; on a lost connection the rollback fails too.
                 failure.addSuppressed(onRelease);
@@ -544,6 +565,31 @@ public final class JdbcUserStore implements UserStore {
         });
     }
 
+    /**
+     * A unit of work is a {@code Connection} taken from the pool with autocommit off, at READ
+     * COMMITTED: the store handed to {@code work} runs every call on it, and the methods' own
+     * transactions become plain statements of the unit's.
+     */
+    @Override
+    public <R> R inUnitOfWork(Function<? super UserStore, ? extends R> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            c.setAutoCommit(false);
+            R result;
+            try {
+                result = work.apply(new JdbcUserStore(this, c));
+                c.commit();
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackKeeping(c, e);
+                throw e;
+            }
+            c.setAutoCommit(true);
+            return result;
+        } catch (SQLException e) {
+            throw SqlErrorTranslator.translate("inUnitOfWork", e);
+        }
+    }
+
     /** Nothing to release: the store holds no resources of its own, only the caller's pool. */
     @Override
     public void close() {
@@ -570,6 +616,9 @@ public final class JdbcUserStore implements UserStore {
 
     /** One connection in autocommit: for a single statement, which is its own transaction. */
     private <T> T withConnection(String operation, SqlWork<T> work) {
+        if (unit != null) {
+            return inUnit(operation, work);
+        }
         try (Connection c = dataSource.getConnection()) {
             return work.apply(c);
         } catch (SQLException e) {
@@ -589,6 +638,9 @@ public final class JdbcUserStore implements UserStore {
      * (HikariCP) restores its default when the connection comes back.
      */
     private <T> T inTransaction(String operation, int isolation, SqlWork<T> work) {
+        if (unit != null) {
+            return inUnit(operation, work);
+        }
         try (Connection c = dataSource.getConnection()) {
             if (isolation != Connection.TRANSACTION_NONE) {
                 c.setTransactionIsolation(isolation);
@@ -611,6 +663,17 @@ public final class JdbcUserStore implements UserStore {
         }
     }
 
+    /** Inside a unit of work: the work runs on the unit's connection, in the unit's transaction. */
+    private <T> T inUnit(String operation, SqlWork<T> work) {
+        try {
+            return work.apply(unit);
+        } catch (SQLException e) {
+            throw SqlErrorTranslator.translate(operation, e);
+        } catch (UncheckedSql e) {
+            throw SqlErrorTranslator.translate(operation, (SQLException) e.getCause());
+        }
+    }
+
     /** Every statement carries the store's statement timeout. */
     private PreparedStatement prepare(Connection c, String sql) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
@@ -622,7 +685,7 @@ public final class JdbcUserStore implements UserStore {
      * Rolls back after {@code failure}; when that fails too (the connection is gone: the pool has
      * already closed it), the first failure stays the one thrown, since it says what happened.
      */
-    private static void rollbackKeeping(Connection c, Exception failure) {
+    private static void rollbackKeeping(Connection c, Throwable failure) {
         try {
             c.rollback();
             c.setAutoCommit(true);

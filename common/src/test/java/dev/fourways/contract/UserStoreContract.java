@@ -2137,6 +2137,305 @@ public abstract class UserStoreContract {
         }
     }
 
+    /**
+     * {@code UserStore.inUnitOfWork}: a request's calls in one transaction. Every operation is
+     * driven through a unit (the calls of {@link Transactions}), checked with plain JDBC from
+     * another connection, and the unit's commits and statements are counted.
+     */
+    @Nested
+    class UnitOfWork {
+
+        private List<Transactions.Call> everyOperation(long alpha, long beta) {
+            return new Transactions().successes(alpha, beta);
+        }
+
+        private long[] seed() {
+            return new Transactions().seed();
+        }
+
+        /** What another connection sees: every user and every purchase. */
+        private List<Object> committed() {
+            return List.of(rows.users(), rows.purchases());
+        }
+
+        private Stream<DynamicTest> perOperation(java.util.function.BiConsumer<Transactions.Call, long[]> check) {
+            long[] probe = seed();
+            return everyOperation(probe[0], probe[1]).stream().map(Transactions.Call::operation)
+                    .map(operation -> DynamicTest.dynamicTest(operation, () -> {
+                        long[] ids = seed();
+                        Transactions.Call call = everyOperation(ids[0], ids[1]).stream()
+                                .filter(c -> c.operation().equals(operation)).findFirst().orElseThrow();
+                        check.accept(call, ids);
+                    }));
+        }
+
+        @TestFactory
+        Stream<DynamicTest> everyOperationJoinsTheUnitsOneTransaction() {
+            return perOperation((call, ids) -> {
+                Object result = store.inUnitOfWork(s -> {
+                    call.call().accept(s);
+                    return "done";
+                });
+
+                assertThat(result).isEqualTo("done");
+                assertThat(List.of(transactions.commits(), transactions.rollbacks()))
+                        .as("%s inside a unit of work commits nothing of its own: the unit ends with exactly one "
+                                + "commit() and no rollback(), but there were %d commit(s) and %d rollback(s)",
+                                call.operation(), transactions.commits(), transactions.rollbacks())
+                        .containsExactly(1, 0);
+            });
+        }
+
+        /**
+         * Reads made before a write load the users (into a persistence context, where a style has
+         * one); the same reads after the write, still inside the unit, must show the write, as the
+         * unit then commits it. Bulk updates that bypass a persistence context (a mutation query,
+         * an ON DELETE CASCADE) are the classic way to get this wrong.
+         */
+        @TestFactory
+        Stream<DynamicTest> readsAfterEveryWriteShowItAsItIsCommitted() {
+            return perOperation((call, ids) -> {
+                List<Object> seenInside = store.inUnitOfWork(s -> {
+                    readBoth(s, ids);
+                    call.call().accept(s);
+                    return readBoth(s, ids);
+                });
+
+                List<Object> committed = new ArrayList<>();
+                for (long id : ids) {
+                    Optional<User> user = rows.user(id);
+                    committed.add(user);
+                    committed.add(user.map(u -> new UserWithPurchases(u, rows.purchasesOf(id))));
+                }
+                assertThat(seenInside).as("findById and findWithPurchases of both users right after %s, inside the unit, "
+                        + "must show what the unit then committed", call.operation()).isEqualTo(committed);
+            });
+        }
+
+        private List<Object> readBoth(UserStore s, long[] ids) {
+            List<Object> read = new ArrayList<>();
+            for (long id : ids) {
+                read.add(s.findById(id));
+                read.add(s.findWithPurchases(id));
+            }
+            return read;
+        }
+
+        @TestFactory
+        Stream<DynamicTest> everyOperationIsRolledBackWhenTheWorkThrows() {
+            return perOperation((call, ids) -> {
+                List<Object> before = committed();
+                RuntimeException thrown = new RuntimeException("the request failed after " + call.operation());
+
+                assertThatThrownBy(() -> store.inUnitOfWork(s -> {
+                    call.call().accept(s);
+                    s.create(newUser("written_after"));
+                    throw thrown;
+                })).as("inUnitOfWork rethrows the work's own exception, unchanged").isSameAs(thrown);
+
+                assertThat(committed()).as("after %s and a failure later in the unit, nothing may be written", call.operation())
+                        .isEqualTo(before);
+                assertThat(transactions.commits()).as("a unit whose work threw commits nothing").isZero();
+            });
+        }
+
+        @TestFactory
+        Stream<DynamicTest> everyOperationIsRefusedAfterTheUnitEnded() {
+            return perOperation((call, ids) -> {
+                UserStore leaked = store.inUnitOfWork(s -> s);
+                statements.reset();
+
+                assertThatThrownBy(() -> call.call().accept(leaked))
+                        .as("%s on the store of a unit that has ended raises IllegalStateException", call.operation())
+                        .isInstanceOf(IllegalStateException.class);
+                assertThat(statements.count()).as("and sends no SQL").isZero();
+            });
+        }
+
+        @Test
+        void refusesCloseAndNestingInsideTheUnit() {
+            store.inUnitOfWork(s -> {
+                assertThatThrownBy(s::close).as("the unit's store closes with its unit, not by close()")
+                        .isInstanceOf(IllegalStateException.class);
+                assertThatThrownBy(() -> s.inUnitOfWork(inner -> null)).as("units of work do not nest")
+                        .isInstanceOf(IllegalStateException.class);
+                return null;
+            });
+            rejectsBeforeAnySql("work", () -> store.inUnitOfWork(null));
+        }
+
+        /**
+         * Sizes from none to past a page: each read inside the unit sees exactly what the unit
+         * wrote, and another connection sees none of it until the commit.
+         */
+        @ParameterizedTest(name = "{0} user(s) written in the unit")
+        @ValueSource(ints = {0, 1, 2, 25})
+        void readsSeeTheUnitsOwnWritesAndOthersSeeNothingUntilTheCommit(int n) {
+            long before = seedUser("before");
+            List<Object> committedBefore = committed();
+            Instant since = T0.minusSeconds(60);
+
+            store.inUnitOfWork(s -> {
+                List<User> written = new ArrayList<>(s.createAll(IntStream.range(0, n)
+                        .mapToObj(i -> newUser("u%03d".formatted(i), T0)).toList()));
+                for (User u : written) {
+                    s.addPurchase(u.id(), purchase("%d.50".formatted(u.id() % 1000), PurchaseStatus.PAID, T0));
+                }
+                User changed = s.changeEmail(before, 0, "changed@example.com");
+                long total = n + 1;
+
+                assertThat(s.findById(before)).as("findById sees the unit's changeEmail").contains(changed);
+                assertThat(s.findByUsername("before")).contains(changed);
+                assertThat(s.count()).as("count sees the unit's inserts").isEqualTo(total);
+                assertThat(s.page(0, 1000).totalItems()).isEqualTo(total);
+                assertThat(s.page(0, 1000).items()).hasSize((int) total).contains(changed).containsAll(written);
+                assertThat(s.listAfter(null, 1000)).hasSize((int) total);
+                assertThat(s.search(UserQuery.builder().usernameContains("u0").build())).containsExactlyInAnyOrderElementsOf(written);
+                try (Stream<User> all = s.streamAll()) {
+                    assertThat(all.toList()).as("streamAll inside the unit sees its writes").hasSize((int) total);
+                }
+                for (User u : written) {
+                    assertThat(s.findWithPurchases(u.id()).orElseThrow().purchases()).hasSize(1);
+                }
+                assertThat(s.pageWithPurchases(0, 1000)).hasSize((int) total)
+                        .allSatisfy(w -> assertThat(w.purchases()).hasSize(w.user().id() == before ? 0 : 1));
+                assertThat(s.topSpenders(since, 1000)).hasSize(n);
+
+                assertThat(committed()).as("another connection sees nothing of the unit before its commit")
+                        .isEqualTo(committedBefore);
+                return null;
+            });
+
+            assertThat(rows.userCount()).as("after the commit, everything the unit wrote").isEqualTo(n + 1);
+            assertThat(rows.purchaseCount()).isEqualTo(n);
+            assertThat(rows.user(before).orElseThrow().email()).isEqualTo("changed@example.com");
+        }
+
+        /** Every failing call of {@link Transactions}, caught by the work: the unit rolls back all the same. */
+        @TestFactory
+        Stream<DynamicTest> aFailedCallDoomsTheUnitEvenWhenTheWorkCatchesIt() {
+            long[] probe = seed();
+            List<Transactions.Call> probes = new Transactions().failures(probe[0], probe[1]);
+            return IntStream.range(0, probes.size()).mapToObj(i -> DynamicTest.dynamicTest(probes.get(i).operation() + " #" + i, () -> {
+                long[] ids = seed();
+                Transactions.Call call = new Transactions().failures(ids[0], ids[1]).get(i);
+                List<Object> before = committed();
+                StoreException[] failed = new StoreException[1];
+
+                assertThatThrownBy(() -> store.inUnitOfWork(s -> {
+                    s.create(newUser("written_first"));
+                    try {
+                        call.call().accept(s);
+                    } catch (StoreException e) {
+                        failed[0] = e;
+                    }
+                    assertThatThrownBy(s::count).as("after a failed call, the unit refuses further calls")
+                            .isInstanceOf(IllegalStateException.class);
+                    return "caught";
+                })).as("inUnitOfWork throws the failure that doomed the unit, even though the work caught it")
+                        .isSameAs(failed[0]).isInstanceOf(StoreException.class);
+
+                assertThat(committed()).as("a doomed unit writes nothing").isEqualTo(before);
+                assertThat(transactions.commits()).isZero();
+            }));
+        }
+
+        /**
+         * The unit runs at READ COMMITTED everywhere: a user another client commits meanwhile
+         * shows in the unit's next read (MariaDB's default, REPEATABLE READ, would hide it).
+         */
+        @Test
+        void readsAtReadCommitted() {
+            seedUser("first");
+            store.inUnitOfWork(s -> {
+                assertThat(s.count()).isEqualTo(1);
+                seedUser("committed_meanwhile");
+                assertThat(s.count()).as("a unit of work reads at READ COMMITTED").isEqualTo(2);
+                assertThat(s.findByUsername("committed_meanwhile")).isPresent();
+                return null;
+            });
+        }
+
+        /**
+         * A repeated read inside a unit sends at most one statement per call; a persistence
+         * context may answer repeats from its first-level cache. The census is reported.
+         */
+        @ParameterizedTest(name = "{0} findById of {1} distinct user(s)")
+        @org.junit.jupiter.params.provider.CsvSource({"20, 20", "20, 1", "20, 5"})
+        void repeatedReadsStayWithinTheirBudget(int calls, int distinct, TestReporter reporter) {
+            List<Long> ids = IntStream.range(0, distinct).mapToObj(i -> seedUser("r%02d".formatted(i))).toList();
+            statements.reset();
+            transactions.reset();
+
+            List<User> read = store.inUnitOfWork(s -> IntStream.range(0, calls)
+                    .mapToObj(i -> s.findById(ids.get(i % distinct)).orElseThrow()).toList());
+
+            assertThat(read).extracting(User::id)
+                    .containsExactlyElementsOf(IntStream.range(0, calls).mapToObj(i -> ids.get(i % distinct)).toList());
+            assertThat(statements.count()).as("%d findById in one unit: at most one statement each, sent:%n%s",
+                    calls, statements.describe()).isLessThanOrEqualTo(calls);
+            assertThat(transactions.commits()).isEqualTo(1);
+            String census = "%d findById of %d distinct users: %d statements, %d commit"
+                    .formatted(calls, distinct, statements.count(), transactions.commits());
+            reporter.publishEntry("unit of work", census);
+            // Surefire keeps neither reporter entries nor their output in its reports; the console shows this.
+            System.out.printf("unit of work, %s on %s: %s%n", store, database.database().id(), census);
+        }
+
+        @Test
+        void closesAStreamLeftOpenAndCommits() {
+            seedUser("existing");
+            Stream<User> leaked = store.inUnitOfWork(s -> {
+                s.create(newUser("added"));
+                Stream<User> users = s.streamAll();
+                return users;
+            });
+
+            assertThat(rows.user("added")).as("the unit committed").isPresent();
+            assertThatThrownBy(() -> leaked.iterator().next())
+                    .as("a stream the unit closed cannot be read").isInstanceOf(IllegalStateException.class);
+            leaked.close();
+        }
+
+        private static void await(CountDownLatch latch) {
+            try {
+                assertThat(latch.await(20, TimeUnit.SECONDS)).as("the other unit of work got there").isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Two requests at once: each sees its own writes, never the other's uncommitted ones. */
+        @Test
+        @Timeout(60)
+        void concurrentUnitsSeeOnlyTheirOwnUncommittedWrites() throws Exception {
+            CountDownLatch bothWrote = new CountDownLatch(2);
+            CountDownLatch bothCounted = new CountDownLatch(2);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<Long>> counts = new ArrayList<>();
+                for (String name : List.of("left", "right")) {
+                    counts.add(pool.submit(() -> store.inUnitOfWork(s -> {
+                        s.create(newUser(name));
+                        bothWrote.countDown();
+                        await(bothWrote);
+                        long count = s.count();
+                        // Neither commits before both counted: READ COMMITTED would show a committed insert.
+                        bothCounted.countDown();
+                        await(bothCounted);
+                        return count;
+                    })));
+                }
+                for (Future<Long> count : counts) {
+                    assertThat(count.get()).as("each unit counts its own insert, not the other's uncommitted one").isEqualTo(1);
+                }
+                assertThat(rows.userCount()).isEqualTo(2);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @Nested
     class Lifecycle {
 

@@ -76,9 +76,28 @@ import org.hibernate.tool.schema.Action;
  * </ul>
  * On PostgreSQL and MariaDB each of those pays one COMMIT round trip the other styles do not.
  *
+ * <h2>Unit of work: one stateful session for a whole request</h2>
+ * {@link #inUnitOfWork} opens one {@link Session} and one transaction at READ COMMITTED, and hands
+ * its work a store bound to that session by a private constructor (the {@link #unit} field). Each
+ * method then runs on that session instead of opening its own: the four helpers {@code read},
+ * {@code inTransaction} (stateful, and stateless with an isolation) and {@code mutation} make that
+ * choice, so the methods differ only where Hibernate's API does ({@code persist} instead of a
+ * stateless {@code insert}, {@code find} instead of {@code get}, the queries of
+ * {@link UnitOfWorkQueries} instead of {@link UserQueries}). Inside a unit:
+ * <ul>
+ *   <li>the persistence context (first-level cache) answers a repeated {@link #findById}, and every
+ *       query returns the managed instance of a user the context already holds;</li>
+ *   <li>every write is flushed before its method returns, so its failure is that call's failure;</li>
+ *   <li>after a statement that changes rows behind the context's back (a mutation query, the
+ *       database's ON DELETE CASCADE, a purchase added to a user whose purchases the context may
+ *       hold), the context is cleared ({@link #forgetLoadedEntities}), so no later read sees stale
+ *       state.</li>
+ * </ul>
+ *
  * <p>Hibernate's exceptions escape to the {@code GuardedUserStore} around this store, which reads
  * the {@code SQLException} inside them. Thread-safe: the {@link SessionFactory} is; sessions are
- * never shared.
+ * never shared. (The store handed to a unit's work is not: it belongs to the thread running the
+ * work, like its session.)
  */
 public final class HibernateUserStore implements UserStore {
 
@@ -92,8 +111,18 @@ public final class HibernateUserStore implements UserStore {
     /** H2 gets its own claim query ({@link UserQueries#oldestPaidPurchasesOnH2}) and cancellation ({@link #CANCEL_ON_H2}). */
     private final boolean onH2;
 
-    /** {@link StoreSettings#statementTimeoutSeconds()}: the transaction timeout of every unit of work. */
+    /**
+     * {@link StoreSettings#statementTimeoutSeconds()}: the query timeout of the stateless sessions'
+     * queries, and the transaction timeout of each method's own transaction (not of
+     * {@link #inUnitOfWork}'s, which spans a whole request).
+     */
     private final int statementTimeoutSeconds;
+
+    /**
+     * The session of the unit of work this store is bound to ({@link #inUnitOfWork}), or null for the
+     * store itself. Not thread-safe, like the session: it belongs to the thread running the work.
+     */
+    private final Session unit;
 
     /**
      * @param dataSource a pool on a migrated database; never closed by this store
@@ -104,6 +133,16 @@ public final class HibernateUserStore implements UserStore {
         this.snapshotIsolation = Database.of(dataSource).snapshotIsolation();
         this.onH2 = Database.of(dataSource) == Database.H2;
         this.statementTimeoutSeconds = settings.statementTimeoutSeconds();
+        this.unit = null;
+    }
+
+    /** The store handed to a unit's work: the same factory and settings, every call on {@code unit}. */
+    private HibernateUserStore(HibernateUserStore store, Session unit) {
+        this.sessionFactory = store.sessionFactory;
+        this.snapshotIsolation = store.snapshotIsolation;
+        this.onH2 = store.onH2;
+        this.statementTimeoutSeconds = store.statementTimeoutSeconds;
+        this.unit = unit;
     }
 
     /**
@@ -149,11 +188,16 @@ public final class HibernateUserStore implements UserStore {
      * a transaction, so the INSERT is its own (autocommit, as the policy says). The sequence call
      * that refills the block of 50 ids, when due, is not transactional anyway.
      * https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/StatelessSession.html#insert(java.lang.Object)
+     * In a unit of work: {@link #persistInUnit}.
      */
     @Override
     public User create(NewUser user) {
         UserEntity entity = new UserEntity(user);
-        sessionFactory.inStatelessSession(session -> session.insert(entity));
+        if (unit != null) {
+            persistInUnit(List.of(entity));
+        } else {
+            sessionFactory.inStatelessSession(session -> session.insert(entity));
+        }
         return entity.toUser();
     }
 
@@ -161,32 +205,56 @@ public final class HibernateUserStore implements UserStore {
      * {@code insertMultiple}: one JDBC batch for the list, ids from the pooled sequence (one round
      * trip per 50), in one transaction, so a duplicate anywhere rolls everything back.
      * https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/StatelessSession.html
+     * In a unit of work: {@link #persistInUnit}.
      */
     @Override
     public List<User> createAll(List<NewUser> users) {
         List<UserEntity> entities = users.stream().map(UserEntity::new).toList();
-        inStatelessTransaction(session -> {
-            session.insertMultiple(entities);
-            return null;
-        });
+        if (unit != null) {
+            persistInUnit(entities);
+        } else {
+            inTransaction(java.sql.Connection.TRANSACTION_NONE, session -> {
+                session.insertMultiple(entities);
+                return null;
+            }, null); // the unit was handled above
+        }
         return users(entities);
     }
 
+    /**
+     * New users join the unit's persistence context ({@code persist}) and the flush writes them at
+     * once, batched as {@code insertMultiple} does (ids from the same pooled sequence): a duplicate
+     * then fails this call, not a later one or the commit, and nothing is left pending.
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#persistence-operations
+     */
+    private void persistInUnit(List<UserEntity> entities) {
+        entities.forEach(unit::persist);
+        unit.flush();
+    }
+
+    /**
+     * On its own: a stateless {@code get}, one statement. In a unit of work: {@code Session.find},
+     * which the persistence context answers without a statement when it already holds the user
+     * (the first-level cache). Not {@code Session.get}, deprecated since 7.0 for {@code find}.
+     * ({@code find} returns null rather than throwing after a JDBC error that marked the
+     * transaction rollback-only, HHH-12472; {@link #inUnitOfWork} refuses to commit such a
+     * transaction, so that "no such user" cannot hide a lost connection.)
+     */
     @Override
     public Optional<User> findById(long id) {
-        return sessionFactory.fromStatelessSession(session ->
-                Optional.ofNullable(session.get(UserEntity.class, id)).map(UserEntity::toUser));
+        return Optional.ofNullable(read(session -> session.get(UserEntity.class, id),
+                session -> session.find(UserEntity.class, id))).map(UserEntity::toUser);
     }
 
     @Override
     public Optional<User> findByUsername(String username) {
-        return sessionFactory.fromStatelessSession(session ->
-                UserQueries_.findByUsername(session, username).map(UserEntity::toUser));
+        return read(session -> UserQueries_.findByUsername(session, username),
+                session -> UnitOfWorkQueries_.findByUsername(session, username)).map(UserEntity::toUser);
     }
 
     @Override
     public long count() {
-        return sessionFactory.fromStatelessSession(UserQueries_::countUsers);
+        return read(UserQueries_::countUsers, UnitOfWorkQueries_::countUsers);
     }
 
     /**
@@ -207,13 +275,20 @@ public final class HibernateUserStore implements UserStore {
      * until the transaction ends, and the pool (HikariCP) restores its default isolation when the
      * connection comes back.
      * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#jdbc
+     *
+     * <p>In a unit of work the two reads run in the unit's transaction, at its READ COMMITTED: the
+     * isolation of a transaction cannot change once it has begun, and the contract asks for the
+     * unit's level.
      */
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
-        return inStatelessTransaction(snapshotIsolation, session -> {
-            long total = UserQueries_.countUsers(session);
-            List<UserEntity> users = UserQueries_.usersByUsername(session, offsetPage(pageNumber, pageSize));
-            return new Page<>(users(users), pageNumber, pageSize, total);
+        org.hibernate.query.Page page = offsetPage(pageNumber, pageSize);
+        return inTransaction(snapshotIsolation, session -> {
+            long total = UserQueries_.countUsers(session); // first: the snapshot is taken here
+            return new Page<>(users(UserQueries_.usersByUsername(session, page)), pageNumber, pageSize, total);
+        }, session -> {
+            long total = UnitOfWorkQueries_.countUsers(session);
+            return new Page<>(users(UnitOfWorkQueries_.usersByUsername(session, page)), pageNumber, pageSize, total);
         });
     }
 
@@ -226,9 +301,12 @@ public final class HibernateUserStore implements UserStore {
      */
     @Override
     public List<User> listAfter(String afterUsername, int limit) {
-        return sessionFactory.fromStatelessSession(session -> users(afterUsername == null
-                ? UserQueries_.firstUsers(session, limit)
-                : UserQueries_.usersAfter(session, afterUsername, limit)));
+        return users(read(session -> afterUsername == null
+                        ? UserQueries_.firstUsers(session, limit)
+                        : UserQueries_.usersAfter(session, afterUsername, limit),
+                session -> afterUsername == null
+                        ? UnitOfWorkQueries_.firstUsers(session, limit)
+                        : UnitOfWorkQueries_.usersAfter(session, afterUsername, limit)));
     }
 
     /**
@@ -257,8 +335,9 @@ public final class HibernateUserStore implements UserStore {
             case USERNAME_ASC -> List.of(Order.asc(UserEntity_.username), Order.asc(UserEntity_.id));
             case CREATED_DESC -> List.of(Order.desc(UserEntity_.createdAt), Order.desc(UserEntity_.id));
         });
-        return sessionFactory.fromStatelessSession(session ->
-                users(users.createQuery(session).setMaxResults(query.limit()).getResultList()));
+        // The same text twice: createQuery is overloaded per session type, resolved at compile time.
+        return users(read(session -> users.createQuery(session).setMaxResults(query.limit()).getResultList(),
+                session -> users.createQuery(session).setMaxResults(query.limit()).getResultList()));
     }
 
     /**
@@ -267,9 +346,17 @@ public final class HibernateUserStore implements UserStore {
      * README). The session, its read-only transaction (PostgreSQL honours the fetch size only in
      * one) and its connection live until the caller closes the stream, which rolls back.
      * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#jdbc-fetch-size
+     *
+     * <p>In a unit of work the query runs on the unit's session, in its transaction (already open,
+     * so PostgreSQL streams), after the auto flush; the projection loads no entity into the
+     * persistence context. Closing the stream closes its cursor only: the session and transaction
+     * end with the unit, whose guard closes a stream left open before the commit.
      */
     @Override
     public Stream<User> streamAll() {
+        if (unit != null) {
+            return UnitOfWorkQueries_.allUsersById(unit).setFetchSize(STREAM_FETCH_SIZE).getResultStream();
+        }
         StatelessSession session = sessionFactory.openStatelessSession();
         try {
             session.beginTransaction();
@@ -352,7 +439,7 @@ public final class HibernateUserStore implements UserStore {
      */
     @Override
     public boolean delete(long id) {
-        return inStatelessTransaction(session -> timed(session.createMutationQuery(UserQueries_.DELETE_USER_Long)
+        return mutation(session -> timed(session.createMutationQuery(UserQueries_.DELETE_USER_Long)
                 .setParameter("id", id)) > 0);
     }
 
@@ -360,6 +447,11 @@ public final class HibernateUserStore implements UserStore {
      * {@code getReference}: a proxy carrying only the id, enough to set the foreign key without
      * loading the user; a missing user is reported by the foreign key itself. In a transaction: see
      * the class Javadoc.
+     *
+     * <p>In a unit of work the user may be in the persistence context with its purchases loaded:
+     * {@code user.purchases} is the inverse side of the association, which Hibernate never updates
+     * from the owning side ({@code PurchaseEntity.user}), so that list would miss the new purchase.
+     * Rather than insert it by hand in {@code @OrderBy} order, the context is cleared.
      */
     @Override
     public Purchase addPurchase(long userId, NewPurchase purchase) {
@@ -367,6 +459,7 @@ public final class HibernateUserStore implements UserStore {
             PurchaseEntity entity = new PurchaseEntity(session.getReference(UserEntity.class, userId), purchase);
             session.persist(entity);
             session.flush();
+            forgetLoadedEntities();
             return entity.toPurchase(userId);
         });
     }
@@ -374,8 +467,8 @@ public final class HibernateUserStore implements UserStore {
     /** One statement, a join fetch: no N+1, and nothing lazy left to load after the session. */
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
-        return sessionFactory.fromStatelessSession(session ->
-                UserQueries_.findWithPurchases(session, userId).map(HibernateUserStore::withPurchases));
+        return read(session -> UserQueries_.findWithPurchases(session, userId).map(HibernateUserStore::withPurchases),
+                session -> UnitOfWorkQueries_.findWithPurchases(session, userId).map(HibernateUserStore::withPurchases));
     }
 
     /**
@@ -397,10 +490,8 @@ public final class HibernateUserStore implements UserStore {
     @Override
     public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
         int offset = Math.min(pageNumber, Integer.MAX_VALUE / pageSize) * pageSize; // as offsetPage clamps it
-        return sessionFactory.fromStatelessSession(session ->
-                UserQueries_.pageWithPurchases(session, pageSize, offset).stream()
-                        .map(HibernateUserStore::withPurchases)
-                        .toList());
+        return read(session -> withPurchases(UserQueries_.pageWithPurchases(session, pageSize, offset)),
+                session -> withPurchases(UnitOfWorkQueries_.pageWithPurchases(session, pageSize, offset)));
     }
 
     /**
@@ -420,12 +511,12 @@ public final class HibernateUserStore implements UserStore {
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
         if (onH2) {
-            return inStatelessTransaction(session -> timed(session.createNativeMutationQuery(CANCEL_ON_H2)
+            return mutation(session -> timed(session.createNativeMutationQuery(CANCEL_ON_H2)
                     .setParameter("cancelled", PurchaseStatus.CANCELLED.name())
                     .setParameter("placed", PurchaseStatus.NEW.name())
                     .setParameter("paid", PurchaseStatus.PAID.name()).setParameter("cutoff", cutoff)));
         }
-        return inStatelessTransaction(session -> timed(session.createMutationQuery(
+        return mutation(session -> timed(session.createMutationQuery(
                         UserQueries_.CANCEL_PURCHASES_PurchaseStatus_PurchaseStatus_PurchaseStatus_Instant)
                 .setParameter("cancelled", PurchaseStatus.CANCELLED).setParameter("placed", PurchaseStatus.NEW)
                 .setParameter("paid", PurchaseStatus.PAID).setParameter("cutoff", cutoff)));
@@ -433,8 +524,8 @@ public final class HibernateUserStore implements UserStore {
 
     @Override
     public List<SpenderSummary> topSpenders(Instant since, int limit) {
-        return sessionFactory.fromStatelessSession(session ->
-                UserQueries_.topSpenders(session, since, PurchaseStatus.CANCELLED, limit));
+        return read(session -> UserQueries_.topSpenders(session, since, PurchaseStatus.CANCELLED, limit),
+                session -> UnitOfWorkQueries_.topSpenders(session, since, PurchaseStatus.CANCELLED, limit));
     }
 
     /** Four statements whatever the number of purchases, in one transaction. */
@@ -457,6 +548,9 @@ public final class HibernateUserStore implements UserStore {
             //    does not look for purchases to delete.
             session.remove(remove);
             session.flush();
+            // 5. In a unit of work: the bulk update moved purchases behind the persistence context,
+            //    whose users may hold them in their purchases lists.
+            forgetLoadedEntities();
             return keep.toUser();
         });
     }
@@ -475,14 +569,17 @@ public final class HibernateUserStore implements UserStore {
      *
      * <p>H2 gets Hibernate's emulation, a {@code MERGE}, which is not atomic against a concurrent
      * insert of the same username: it raises the username's duplicate, the row then exists, and the
-     * one retry takes the update path (as in the JDBC reference).
+     * one retry takes the update path (as in the JDBC reference). Not in a unit of work: the failed
+     * statement has made the unit's session unusable ("a session is considered to be unusable after
+     * any of its methods throws an exception", Introduction #persistence-operations), so the
+     * failure dooms the unit, which the caller may run again.
      */
     @Override
     public User upsert(NewUser user) {
         try {
             return upsertOnce(user);
         } catch (ConstraintViolationException e) {
-            if (!isUsernameDuplicate(e)) {
+            if (unit != null || !isUsernameDuplicate(e)) {
                 throw e;
             }
             return upsertOnce(user);
@@ -490,19 +587,24 @@ public final class HibernateUserStore implements UserStore {
     }
 
     private User upsertOnce(NewUser user) {
-        return inStatelessTransaction(session -> {
-            timed(session.createMutationQuery(UserQueries_.UPSERT_USER_String_String_String_Instant)
-                    .setParameter("username", user.username()).setParameter("email", user.email())
-                    .setParameter("displayName", user.displayName()).setParameter("createdAt", user.createdAt()));
-            // The unique key matched another user's e-mail (MariaDB's emulation, see
-            // UserQueries.upsertUser): nothing of ours was written.
-            User stored = UserQueries_.findByUsername(session, user.username()).map(UserEntity::toUser)
-                    .orElseThrow(() -> new DuplicateUserException(DuplicateUserException.Field.EMAIL, null));
-            if (!stored.email().equalsIgnoreCase(user.email())) {
-                throw new DuplicateUserException(DuplicateUserException.Field.EMAIL, null);
-            }
-            return stored;
-        });
+        return inTransaction(java.sql.Connection.TRANSACTION_NONE,
+                session -> upsertRow(session, user, () -> UserQueries_.findByUsername(session, user.username())),
+                session -> upsertRow(session, user, () -> UnitOfWorkQueries_.findByUsername(session, user.username())));
+    }
+
+    /** The upsert, then the row read back ({@code readBack}: the same query for either kind of session). */
+    private User upsertRow(SharedSessionContract session, NewUser user, java.util.function.Supplier<Optional<UserEntity>> readBack) {
+        timed(session.createMutationQuery(UserQueries_.UPSERT_USER_String_String_String_Instant)
+                .setParameter("username", user.username()).setParameter("email", user.email())
+                .setParameter("displayName", user.displayName()).setParameter("createdAt", user.createdAt()));
+        // The unique key matched another user's e-mail (MariaDB's emulation, see
+        // UserQueries.upsertUser): nothing of ours was written.
+        User stored = readBack.get().map(UserEntity::toUser)
+                .orElseThrow(() -> new DuplicateUserException(DuplicateUserException.Field.EMAIL, null));
+        if (!stored.email().equalsIgnoreCase(user.email())) {
+            throw new DuplicateUserException(DuplicateUserException.Field.EMAIL, null);
+        }
+        return stored;
     }
 
     private static boolean isUsernameDuplicate(ConstraintViolationException e) {
@@ -522,25 +624,31 @@ public final class HibernateUserStore implements UserStore {
      */
     @Override
     public List<Purchase> claimPaidPurchases(int limit) {
-        return inStatelessTransaction(java.sql.Connection.TRANSACTION_READ_COMMITTED, session -> {
-            SelectionQuery<Purchase> oldest = onH2
-                    ? UserQueries_.oldestPaidPurchasesOnH2(session, PurchaseStatus.PAID, limit)
-                    : UserQueries_.paidPurchases(session, PurchaseStatus.PAID).setMaxResults(limit);
-            List<Purchase> locked = oldest
-                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                    .setHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, Timeouts.SKIP_LOCKED_MILLI)
-                    .setTimeout(statementTimeoutSeconds) // a stateless session: see timed()
-                    .getResultList();
-            if (locked.isEmpty()) {
-                return locked;
-            }
-            timed(session.createMutationQuery(UserQueries_.MARK_SHIPPED_PurchaseStatus_List)
-                    .setParameter("shipped", PurchaseStatus.SHIPPED)
-                    .setParameterList("ids", locked.stream().map(Purchase::id).toList()));
-            return locked.stream()
-                    .map(p -> new Purchase(p.id(), p.userId(), p.amount(), PurchaseStatus.SHIPPED, p.placedAt()))
-                    .toList();
-        });
+        PurchaseStatus paid = PurchaseStatus.PAID;
+        return inTransaction(java.sql.Connection.TRANSACTION_READ_COMMITTED, session -> claim(session, onH2
+                        ? UserQueries_.oldestPaidPurchasesOnH2(session, paid, limit)
+                        : UserQueries_.paidPurchases(session, paid).setMaxResults(limit)),
+                session -> claim(session, onH2
+                        ? UnitOfWorkQueries_.oldestPaidPurchasesOnH2(session, paid, limit)
+                        : UnitOfWorkQueries_.paidPurchases(session, paid).setMaxResults(limit)));
+    }
+
+    /** Locks what {@code oldest} selects, skipping what others hold, and marks it shipped. */
+    private List<Purchase> claim(SharedSessionContract session, SelectionQuery<Purchase> oldest) {
+        List<Purchase> locked = oldest
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .setHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, Timeouts.SKIP_LOCKED_MILLI)
+                .setTimeout(statementTimeoutSeconds) // a stateless session: see timed()
+                .getResultList();
+        if (locked.isEmpty()) {
+            return locked;
+        }
+        timed(session.createMutationQuery(UserQueries_.MARK_SHIPPED_PurchaseStatus_List)
+                .setParameter("shipped", PurchaseStatus.SHIPPED)
+                .setParameterList("ids", locked.stream().map(Purchase::id).toList()));
+        return locked.stream()
+                .map(p -> new Purchase(p.id(), p.userId(), p.amount(), PurchaseStatus.SHIPPED, p.placedAt()))
+                .toList();
     }
 
     /**
@@ -552,28 +660,78 @@ public final class HibernateUserStore implements UserStore {
      * rounded down: a delete blocked by another transaction's lock was cancelled after 1 s of a
      * 2 s timeout (contract, PostgreSQL).
      * https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/query/CommonQueryContract.html#setTimeout(int)
+     *
+     * <p>A mutation query changes rows behind the persistence context's back, so in a unit of work
+     * the context then forgets what it loaded ({@link #forgetLoadedEntities}).
      */
     private int timed(org.hibernate.query.MutationQuery query) {
-        return query.setTimeout(statementTimeoutSeconds).executeUpdate();
+        int rows = query.setTimeout(statementTimeoutSeconds).executeUpdate();
+        forgetLoadedEntities();
+        return rows;
     }
 
-    /** One stateful session and transaction; see {@link #inTransaction(SharedSessionContract, int, java.util.function.Supplier)}. */
+    /**
+     * In a unit of work, after a statement that changed rows the persistence context may hold (a
+     * mutation query, the database's ON DELETE CASCADE, the inverse side of an association): flush
+     * what is pending (nothing, as every write flushes, but a clear would drop it) and clear the
+     * context, so that the next read loads what the database now holds instead of a stale managed
+     * instance. Jakarta Persistence says of bulk updates and deletes that "the persistence context
+     * is not synchronized with the result"; {@code clear()} "empties the persistence context and
+     * detaches all its entities". No entity escapes this store, so detaching them loses nothing.
+     * Outside a unit every session ends with its call: nothing to forget.
+     * https://jakarta.ee/specifications/persistence/3.2/jakarta-persistence-spec-3.2 (Bulk Update and Delete Operations)
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#persistence-operations
+     */
+    private void forgetLoadedEntities() {
+        if (unit != null) {
+            unit.flush();
+            unit.clear();
+        }
+    }
+
+    /**
+     * A read: on its own, {@code alone} in a stateless session, each statement in autocommit; in a
+     * unit of work, {@code inUnit} on the unit's session. The two are the same query, declared once
+     * per session type ({@link UserQueries}, {@link UnitOfWorkQueries}).
+     */
+    private <R> R read(Function<StatelessSession, R> alone, Function<Session, R> inUnit) {
+        return unit != null ? inUnit.apply(unit) : sessionFactory.fromStatelessSession(alone);
+    }
+
+    /**
+     * One stateful session and transaction of its own; see
+     * {@link #inTransaction(SharedSessionContract, int, int, java.util.function.Supplier)}. In a unit of
+     * work: the unit's session, in its transaction.
+     */
     private <R> R inTransaction(Function<Session, R> work) {
+        if (unit != null) {
+            return work.apply(unit);
+        }
         try (Session session = sessionFactory.openSession()) {
-            return inTransaction(session, java.sql.Connection.TRANSACTION_NONE, () -> work.apply(session));
+            return inTransaction(session, java.sql.Connection.TRANSACTION_NONE, statementTimeoutSeconds,
+                    () -> work.apply(session));
         }
     }
 
-    /** One stateless session and transaction; see {@link #inTransaction(SharedSessionContract, int, java.util.function.Supplier)}. */
-    private <R> R inStatelessTransaction(Function<StatelessSession, R> work) {
-        return inStatelessTransaction(java.sql.Connection.TRANSACTION_NONE, work);
-    }
-
-    /** The same at an isolation level ({@code TRANSACTION_NONE}: the pool's default). */
-    private <R> R inStatelessTransaction(int isolation, Function<StatelessSession, R> work) {
+    /**
+     * One stateless session and transaction of its own, at an isolation level
+     * ({@code TRANSACTION_NONE}: the pool's default), running {@code alone}; in a unit of work,
+     * {@code inUnit} on the unit's session, in its transaction at its READ COMMITTED (a transaction's
+     * isolation cannot change once it has begun). {@code inUnit} may be null where the method
+     * handles the unit itself.
+     */
+    private <R> R inTransaction(int isolation, Function<StatelessSession, R> alone, Function<Session, R> inUnit) {
+        if (unit != null) {
+            return inUnit.apply(unit);
+        }
         try (StatelessSession session = sessionFactory.openStatelessSession()) {
-            return inTransaction(session, isolation, () -> work.apply(session));
+            return inTransaction(session, isolation, statementTimeoutSeconds, () -> alone.apply(session));
         }
+    }
+
+    /** A mutation query, which needs only what both kinds of session offer: in either transaction above. */
+    private <R> R mutation(Function<SharedSessionContract, R> work) {
+        return inTransaction(java.sql.Connection.TRANSACTION_NONE, work::apply, work::apply);
     }
 
     /**
@@ -593,13 +751,18 @@ public final class HibernateUserStore implements UserStore {
      * </ul>
      * The isolation, when given, is set the way {@link #page} explains (before the transaction
      * begins; the pool restores its default).
+     *
+     * @param timeoutSeconds the transaction timeout, or 0 for none (a unit of work: see {@link #inUnitOfWork})
      */
-    private <R> R inTransaction(SharedSessionContract session, int isolation, java.util.function.Supplier<R> work) {
+    private <R> R inTransaction(SharedSessionContract session, int isolation, int timeoutSeconds,
+                                java.util.function.Supplier<R> work) {
         if (isolation != java.sql.Connection.TRANSACTION_NONE) {
             session.doWork(connection -> connection.setTransactionIsolation(isolation));
         }
         Transaction transaction = session.getTransaction();
-        transaction.setTimeout(statementTimeoutSeconds);
+        if (timeoutSeconds > 0) {
+            transaction.setTimeout(timeoutSeconds);
+        }
         transaction.begin();
         try {
             R result = work.get();
@@ -617,9 +780,66 @@ public final class HibernateUserStore implements UserStore {
         }
     }
 
-    /** Releases Hibernate's metadata and caches, not the caller's {@code DataSource}. */
+    /**
+     * One stateful {@link Session}, the request-scoped unit of work of the Introduction ("the
+     * lifetime of a persistence context usually corresponds to the lifetime of a transaction"), and
+     * one transaction on it, demarcated as every transaction of this store is
+     * ({@link #inTransaction(SharedSessionContract, int, int, java.util.function.Supplier)}: begin,
+     * commit, or roll back and rethrow the same exception). The work gets a store bound to that
+     * session; the session closes, and its connection goes back to the pool, either way.
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#persistence-contexts
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#managing-transactions
+     *
+     * <ul>
+     *   <li><b>READ COMMITTED</b> on every database, set on the session's connection before the
+     *       transaction begins ({@code doWork}, as {@link #page} explains; the pool restores its
+     *       default). PostgreSQL and H2 are there already; MariaDB's default is REPEATABLE READ. It
+     *       is set everywhere, as the JDBC reference does, rather than relying on a server's
+     *       default.</li>
+     *   <li><b>No transaction timeout</b>: Hibernate's is a deadline for the whole transaction, and
+     *       a request may take longer than one statement may. Queries (also mutation queries and
+     *       the load behind {@code find}) carry the statement timeout as on their own; the
+     *       statements a flush writes (inserts, the updates of {@code changeEmail} and
+     *       {@code mergeUsers}, which first lock their rows with a query) have none inside a unit.</li>
+     *   <li><b>One commit</b>: the methods commit nothing of their own. A transaction Hibernate
+     *       marked rollback-only without throwing ({@code find} after a JDBC error, HHH-12472) is
+     *       rolled back with an exception: Hibernate's {@code commit()} would roll it back silently
+     *       and the unit would seem to have succeeded.</li>
+     * </ul>
+     *
+     * @return what {@code work} returned, after the commit
+     * @throws RuntimeException whatever {@code work} threw (the same instance), after the rollback;
+     *                          Hibernate's exception when the commit fails
+     * @throws jakarta.persistence.RollbackException when Hibernate marked the transaction rollback-only
+     * @throws IllegalStateException on a store handed to a unit: units do not nest
+     */
+    @Override
+    public <R> R inUnitOfWork(Function<? super UserStore, ? extends R> work) {
+        if (unit != null) {
+            throw new IllegalStateException("units of work do not nest");
+        }
+        try (Session session = sessionFactory.openSession()) {
+            return inTransaction(session, java.sql.Connection.TRANSACTION_READ_COMMITTED, 0, () -> {
+                R result = work.apply(new HibernateUserStore(this, session));
+                if (session.getTransaction().getRollbackOnly()) {
+                    throw new jakarta.persistence.RollbackException(
+                            "Hibernate marked the unit of work's transaction rollback-only after a failure it did not throw");
+                }
+                return result;
+            });
+        }
+    }
+
+    /**
+     * Releases Hibernate's metadata and caches, not the caller's {@code DataSource}.
+     *
+     * @throws IllegalStateException on a store handed to a unit of work, which ends with its work
+     */
     @Override
     public void close() {
+        if (unit != null) {
+            throw new IllegalStateException("a unit of work's store closes when its work returns");
+        }
         sessionFactory.close();
     }
 
@@ -633,6 +853,10 @@ public final class HibernateUserStore implements UserStore {
 
     private static List<User> users(List<UserEntity> entities) {
         return entities.stream().map(UserEntity::toUser).toList();
+    }
+
+    private static List<UserWithPurchases> withPurchases(List<UserEntity> users) {
+        return users.stream().map(HibernateUserStore::withPurchases).toList();
     }
 
     /** Copies a user and its fetched purchases while the session is still open. */

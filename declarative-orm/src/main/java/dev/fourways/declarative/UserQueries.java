@@ -29,37 +29,71 @@ import org.hibernate.query.SelectionQuery;
  * query, so a stateless session's mutation query, which needs {@code setTimeout} (see
  * {@code HibernateUserStore.timed}), is run by name: its HQL is still checked here at compile time
  * and taken from the generated {@code UserQueries_} constant.
+ *
+ * <p>The reads a unit of work also runs, on its stateful {@link Session}, are declared a second time
+ * in {@link UnitOfWorkQueries} with the same HQL: the constants below, so that each query is
+ * written once. (Two methods of one interface that differ only in the session type would give the
+ * generated class two constants of one name.)
  */
 interface UserQueries {
 
-    @HQL("where username = :username")
+    String BY_USERNAME = "where username = :username";
+    String COUNT_USERS = "select count(*) from UserEntity";
+    String BY_USERNAME_ORDER = "order by username";
+    String FIRST_USERS = "order by username limit :limit";
+    String USERS_AFTER = "where username > :after order by username limit :limit";
+    String ALL_USERS_BY_ID = "select id, username, email, displayName, createdAt, version from UserEntity order by id";
+    String WITH_PURCHASES = "from UserEntity u left join fetch u.purchases where u.id = :id";
+    String PAGE_WITH_PURCHASES = """
+            select u from (select k.id as id from UserEntity k order by k.username limit :size offset :offset) page
+            join UserEntity u on u.id = page.id
+            left join fetch u.purchases
+            order by u.username""";
+    String TOP_SPENDERS = """
+            select u.id, u.username, count(*), sum(p.amount)
+            from PurchaseEntity p join p.user u
+            where p.placedAt >= :since and p.status <> :cancelled
+            group by u.id, u.username
+            order by sum(p.amount) desc, u.username
+            limit :limit""";
+    String PAID_PURCHASES = """
+            select id, user.id, amount, status, placedAt from PurchaseEntity
+            where status = :paid order by placedAt, id""";
+    String OLDEST_PAID_PURCHASES_ON_H2 = """
+            select id, user.id, amount, status, placedAt from PurchaseEntity
+            where status = :paid
+              and id in (select p.id from PurchaseEntity p where p.status = :paid
+                         order by p.status, p.placedAt, p.id limit :limit)
+            order by placedAt, id""";
+
+    @HQL(BY_USERNAME)
     Optional<UserEntity> findByUsername(StatelessSession session, String username);
 
-    @HQL("select count(*) from UserEntity")
+    @HQL(COUNT_USERS)
     long countUsers(StatelessSession session);
 
-    @HQL("order by username")
+    @HQL(BY_USERNAME_ORDER)
     List<UserEntity> usersByUsername(StatelessSession session, Page page);
 
     /** The first page of {@code listAfter}: no offset to skip, so {@code limit} rather than a {@link Page}. */
-    @HQL("order by username limit :limit")
+    @HQL(FIRST_USERS)
     List<UserEntity> firstUsers(StatelessSession session, int limit);
 
-    @HQL("where username > :after order by username limit :limit")
+    @HQL(USERS_AFTER)
     List<UserEntity> usersAfter(StatelessSession session, String after, int limit);
 
     /**
      * The select list goes straight into the {@link User} record: no entity per row. Returns the
      * query, not its results, so that the caller sets the fetch size and streams it.
      */
-    @HQL("select id, username, email, displayName, createdAt, version from UserEntity order by id")
+    @HQL(ALL_USERS_BY_ID)
     SelectionQuery<User> allUsersById(StatelessSession session);
 
     @HQL("delete from UserEntity where id = :id")
     int deleteUser(StatelessSession session, Long id);
 
     /** One statement: the user left-joined to its purchases, ordered by the collection's {@code @OrderBy}. */
-    @HQL("from UserEntity u left join fetch u.purchases where u.id = :id")
+    @HQL(WITH_PURCHASES)
     Optional<UserEntity> findWithPurchases(StatelessSession session, Long id);
 
     /**
@@ -67,11 +101,7 @@ interface UserQueries {
      * (ids only, in username order), the join fetch brings each of those users' purchases. The
      * limit is inside the subquery, so it never cuts a user's purchases short.
      */
-    @HQL("""
-            select u from (select k.id as id from UserEntity k order by k.username limit :size offset :offset) page
-            join UserEntity u on u.id = page.id
-            left join fetch u.purchases
-            order by u.username""")
+    @HQL(PAGE_WITH_PURCHASES)
     List<UserEntity> pageWithPurchases(StatelessSession session, int size, int offset);
 
     @HQL("""
@@ -81,13 +111,7 @@ interface UserQueries {
                         PurchaseStatus paid, Instant cutoff);
 
     /** An aggregate is not an entity: the select list goes into the {@link SpenderSummary} record. */
-    @HQL("""
-            select u.id, u.username, count(*), sum(p.amount)
-            from PurchaseEntity p join p.user u
-            where p.placedAt >= :since and p.status <> :cancelled
-            group by u.id, u.username
-            order by sum(p.amount) desc, u.username
-            limit :limit""")
+    @HQL(TOP_SPENDERS)
     List<SpenderSummary> topSpenders(StatelessSession session, Instant since, PurchaseStatus cancelled, int limit);
 
     /** The user {@code changeEmail} changes, loaded into the stateful session's persistence context. */
@@ -123,9 +147,7 @@ interface UserQueries {
      * (no join). Returns the query: the caller adds the pessimistic lock that skips locked rows
      * and the limit, which Hibernate renders in SQL.
      */
-    @HQL("""
-            select id, user.id, amount, status, placedAt from PurchaseEntity
-            where status = :paid order by placedAt, id""")
+    @HQL(PAID_PURCHASES)
     SelectionQuery<Purchase> paidPurchases(StatelessSession session, PurchaseStatus paid);
 
     /**
@@ -137,12 +159,7 @@ interface UserQueries {
      * with 25,000 PAID purchases, against 1.3 ms in this shape). The outer {@code status} test drops
      * a row another claim shipped meanwhile.
      */
-    @HQL("""
-            select id, user.id, amount, status, placedAt from PurchaseEntity
-            where status = :paid
-              and id in (select p.id from PurchaseEntity p where p.status = :paid
-                         order by p.status, p.placedAt, p.id limit :limit)
-            order by placedAt, id""")
+    @HQL(OLDEST_PAID_PURCHASES_ON_H2)
     SelectionQuery<Purchase> oldestPaidPurchasesOnH2(StatelessSession session, PurchaseStatus paid, int limit);
 
     /** The second statement of a claim: the rows the first one locked, marked shipped. */

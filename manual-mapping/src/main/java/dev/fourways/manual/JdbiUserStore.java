@@ -27,9 +27,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.result.RowView;
@@ -55,6 +57,13 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * here checks or catches (except {@link #upsert} on H2, which must tell a duplicate username to
  * retry it). Every statement but {@link #streamAll()}'s query carries the statement timeout of
  * the {@link StoreSettings}, set once in Jdbi's configuration. Thread-safe: the only mutable state is the id blocks ({@link PooledIds}).
+ *
+ * <p>{@link #inUnitOfWork} opens one handle in one transaction and hands its work this store bound
+ * to that handle (a private constructor, as in the JDBC reference). Every method reaches the
+ * database through three helpers, {@code withHandle} and the two {@code inTransaction}, which run
+ * the same callback either on a handle of their own or, in a unit, on the unit's handle, where
+ * they commit nothing: so no operation is written twice. A bound store belongs to its unit's
+ * thread.
  */
 public final class JdbiUserStore implements UserStore {
 
@@ -83,8 +92,14 @@ public final class JdbiUserStore implements UserStore {
     private final Database database;
     /** {@link Database#snapshotIsolation()} as Jdbi's enum, for {@link #page}. */
     private final TransactionIsolationLevel snapshot;
-    private final PooledIds userIds = new PooledIds();
-    private final PooledIds purchaseIds = new PooledIds();
+    private final PooledIds userIds;
+    private final PooledIds purchaseIds;
+    /**
+     * The unit of work's handle, in its one transaction, when this store is the one
+     * {@link #inUnitOfWork} hands its work; null for the store itself, which takes a handle from
+     * the {@link Jdbi} per call.
+     */
+    private final Handle unit;
 
     /**
      * @param dataSource a pool on a migrated database; never closed by this store
@@ -105,6 +120,23 @@ public final class JdbiUserStore implements UserStore {
         // timeout mechanism", so the driver cancels it: pgJDBC 57014, MariaDB max_statement_time).
         // https://jdbi.org/apidocs/org/jdbi/v3/core/statement/SqlStatements.html#setQueryTimeout(java.lang.Integer)
         jdbi.getConfig(SqlStatements.class).setQueryTimeout(settings.statementTimeoutSeconds());
+        this.userIds = new PooledIds();
+        this.purchaseIds = new PooledIds();
+        this.unit = null;
+    }
+
+    /**
+     * The same store bound to one unit of work's handle: every call runs on it, in its
+     * transaction. The handle was opened from {@code store.jdbi}, so it carries the same
+     * configuration (statement timeout, template engine).
+     */
+    private JdbiUserStore(JdbiUserStore store, Handle unit) {
+        this.jdbi = store.jdbi;
+        this.database = store.database;
+        this.snapshot = store.snapshot;
+        this.userIds = store.userIds;
+        this.purchaseIds = store.purchaseIds;
+        this.unit = unit;
     }
 
     @Override
@@ -112,7 +144,7 @@ public final class JdbiUserStore implements UserStore {
         // One Update (INSERT) on an autocommit handle. The id comes from the store's block of
         // reserved ids; a sequence call goes first only when the block is used up.
         // https://jdbi.org/apidocs/org/jdbi/v3/core/statement/Update.html
-        return jdbi.withHandle(h -> {
+        return withHandle(h -> {
             long id = userIds.take(1, n -> nextValues(h, "users_seq", n))[0];
             bindUser(h.createUpdate(INSERT_USER), id, user).execute();
             return user.toUser(id);
@@ -121,7 +153,7 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public List<User> createAll(List<NewUser> users) {
-        return jdbi.inTransaction(h -> {
+        return inTransaction(h -> {
             // Ids first (one round trip per 50 users at most): MariaDB's driver returns no
             // generated keys for a sequence default, so the batch inserts ids it already knows.
             long[] ids = userIds.take(users.size(), n -> nextValues(h, "users_seq", n));
@@ -140,12 +172,12 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public Optional<User> findById(long id) {
-        return jdbi.withHandle(h -> findUser(h, id));
+        return withHandle(h -> findUser(h, id));
     }
 
     @Override
     public Optional<User> findByUsername(String username) {
-        return jdbi.withHandle(h -> h.createQuery(SELECT_USERS + "where u.username = :username")
+        return withHandle(h -> h.createQuery(SELECT_USERS + "where u.username = :username")
                 .bind("username", username)
                 .map(USERS)
                 .findOne());
@@ -153,7 +185,7 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public long count() {
-        return jdbi.withHandle(JdbiUserStore::countUsers);
+        return withHandle(JdbiUserStore::countUsers);
     }
 
     @Override
@@ -161,14 +193,10 @@ public final class JdbiUserStore implements UserStore {
         // The count and the rows must see the same users, so both run in one transaction at the
         // database's snapshot isolation (REPEATABLE READ on PostgreSQL and MariaDB, SERIALIZABLE
         // on H2); under READ COMMITTED each SELECT would see what was committed when it started.
-        // Jdbi's own way to give a transaction its level is the inTransaction overload taking a
-        // TransactionIsolationLevel (guide, "Transactions"): it sets the level on the connection
-        // before begin() and puts the handle's previous level back after the commit or rollback.
-        // On PostgreSQL that is 4 round trips more than READ COMMITTED: two reads of the current
-        // level, the set and the restore (README, "Choices").
+        // The level is set on the handle before its transaction begins (see inTransaction(level, ...)
+        // and README, "Choices").
         // https://jdbi.org/#_transactions
-        // https://jdbi.org/apidocs/org/jdbi/v3/core/Jdbi.html#inTransaction(org.jdbi.v3.core.transaction.TransactionIsolationLevel,org.jdbi.v3.core.HandleCallback)
-        return jdbi.inTransaction(snapshot, h -> {
+        return inTransaction(snapshot, h -> {
             long total = countUsers(h);
             List<User> items = h.createQuery(SELECT_USERS + """
                             order by u.username
@@ -186,12 +214,12 @@ public final class JdbiUserStore implements UserStore {
         // Two fixed statements, as in the JDBC reference: Jdbi refuses a bound parameter the SQL
         // does not use, and "(:after is null or ...)" can keep a planner off the username index.
         if (afterUsername == null) {
-            return jdbi.withHandle(h -> h.createQuery(SELECT_USERS + "order by u.username limit :limit")
+            return withHandle(h -> h.createQuery(SELECT_USERS + "order by u.username limit :limit")
                     .bind("limit", limit)
                     .map(USERS)
                     .list());
         }
-        return jdbi.withHandle(h -> h.createQuery(SELECT_USERS + """
+        return withHandle(h -> h.createQuery(SELECT_USERS + """
                         where u.username > :after
                         order by u.username
                         limit :limit""")
@@ -234,11 +262,16 @@ public final class JdbiUserStore implements UserStore {
         };
         values.put("limit", query.limit());
         String sql = SELECT_USERS + where + orderBy + "\nlimit :limit";
-        return jdbi.withHandle(h -> h.createQuery(sql).bindMap(values).map(USERS).list());
+        return withHandle(h -> h.createQuery(sql).bindMap(values).map(USERS).list());
     }
 
     @Override
     public Stream<User> streamAll() {
+        if (unit != null) {
+            // Inside a unit: the unit's handle, already in its transaction, which the unit ends.
+            // Closing the stream closes only the statement and the result set.
+            return streamUsers(unit);
+        }
         // Not jdbi.withHandle(h -> ....stream()): that closes the handle before the caller reads
         // a row. The stream ends the handle instead: Jdbi's onClose closes the statement and
         // result set, then ours rolls back (it only read) and gives the connection back.
@@ -247,16 +280,7 @@ public final class JdbiUserStore implements UserStore {
         Handle handle = jdbi.open();
         try {
             handle.begin();
-            return handle.createQuery(SELECT_USERS + "order by u.id")
-                    // No statement timeout for this one query: the caller reads at its own pace,
-                    // and MariaDB's max_statement_time would end a stream merely read slowly
-                    // (StoreSettings). configure(...) changes this statement's copy of the
-                    // configuration only; null means "do not call setQueryTimeout".
-                    .configure(SqlStatements.class, c -> c.setQueryTimeout(null))
-                    .setFetchSize(STREAM_FETCH_SIZE)
-                    .map(USERS)
-                    .stream()
-                    .onClose(() -> endReading(handle));
+            return streamUsers(handle).onClose(() -> endReading(handle));
         } catch (RuntimeException e) {
             try {
                 endReading(handle);
@@ -267,9 +291,22 @@ public final class JdbiUserStore implements UserStore {
         }
     }
 
+    /** Every user in id order, fetched {@link #STREAM_FETCH_SIZE} rows at a time, on a handle in a transaction. */
+    private static Stream<User> streamUsers(Handle handle) {
+        return handle.createQuery(SELECT_USERS + "order by u.id")
+                // No statement timeout for this one query: the caller reads at its own pace,
+                // and MariaDB's max_statement_time would end a stream merely read slowly
+                // (StoreSettings). configure(...) changes this statement's copy of the
+                // configuration only; null means "do not call setQueryTimeout".
+                .configure(SqlStatements.class, c -> c.setQueryTimeout(null))
+                .setFetchSize(STREAM_FETCH_SIZE)
+                .map(USERS)
+                .stream();
+    }
+
     @Override
     public User changeEmail(long id, long expectedVersion, String newEmail) {
-        return jdbi.inTransaction(h -> {
+        return inTransaction(h -> {
             // The optimistic lock is the WHERE clause: execute() returns the rows changed, 0 when
             // the version moved on or the user is gone.
             int updated = h.createUpdate("""
@@ -291,13 +328,13 @@ public final class JdbiUserStore implements UserStore {
     @Override
     public boolean delete(long id) {
         // The purchases go by the foreign key's ON DELETE CASCADE, never loaded.
-        return jdbi.withHandle(h -> h.createUpdate("delete from users where id = :id").bind("id", id).execute() > 0);
+        return withHandle(h -> h.createUpdate("delete from users where id = :id").bind("id", id).execute() > 0);
     }
 
     @Override
     public Purchase addPurchase(long userId, NewPurchase purchase) {
         // A missing user is the foreign key's refusal, which the guard reports with the id.
-        return jdbi.withHandle(h -> {
+        return withHandle(h -> {
             long id = purchaseIds.take(1, n -> nextValues(h, "purchases_seq", n))[0];
             h.createUpdate("""
                             insert into purchases (id, user_id, amount, status, placed_at)
@@ -315,7 +352,7 @@ public final class JdbiUserStore implements UserStore {
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
         // One statement, whatever the number of purchases: the user joined to them, then folded.
-        return jdbi.withHandle(h -> withPurchases(h.createQuery("""
+        return withHandle(h -> withPurchases(h.createQuery("""
                         select u.id, u.username, u.email, u.display_name, u.created_at, u.version,
                                p.id as p_id, p.user_id as p_user_id, p.amount as p_amount,
                                p.status as p_status, p.placed_at as p_placed_at
@@ -335,7 +372,7 @@ public final class JdbiUserStore implements UserStore {
         // offset" in the derived table MariaDB sorted every whole row (see README). Being one
         // statement, it reads one snapshot at any isolation: at most one page, each user once, in
         // username order while others write, with no transaction and no isolation level needed.
-        return jdbi.withHandle(h -> withPurchases(h.createQuery("""
+        return withHandle(h -> withPurchases(h.createQuery("""
                         select u.id, u.username, u.email, u.display_name, u.created_at, u.version,
                                p.id as p_id, p.user_id as p_user_id, p.amount as p_amount,
                                p.status as p_status, p.placed_at as p_placed_at
@@ -366,7 +403,7 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
-        return jdbi.withHandle(h -> h.createUpdate(database == Database.H2 ? CANCEL_ON_H2 : CANCEL)
+        return withHandle(h -> h.createUpdate(database == Database.H2 ? CANCEL_ON_H2 : CANCEL)
                 .bind("cancelled", PurchaseStatus.CANCELLED.name())
                 .bind("new", PurchaseStatus.NEW.name())
                 .bind("paid", PurchaseStatus.PAID.name())
@@ -376,7 +413,7 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public List<SpenderSummary> topSpenders(Instant since, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return withHandle(h -> h.createQuery("""
                         select u.id, u.username, count(*) as purchase_count, sum(p.amount) as total
                         from purchases p
                         join users u on u.id = p.user_id
@@ -394,7 +431,7 @@ public final class JdbiUserStore implements UserStore {
     @Override
     public User mergeUsers(long keepId, long removeId) {
         // Any exception out of the callback, ours included, makes inTransaction roll all of it back.
-        return jdbi.inTransaction(h -> {
+        return inTransaction(h -> {
             // 1. Both users must exist; lock them in id order, so two merges cannot deadlock.
             List<Long> present = h.createQuery("select id from users where id in (:keepId, :removeId) order by id for update")
                     .bind("keepId", keepId)
@@ -435,20 +472,20 @@ public final class JdbiUserStore implements UserStore {
             // atomic against a concurrent insert of the same username (it raises the duplicate);
             // the row then exists, so the one retry takes the update path (UserStore.upsert).
             try {
-                return jdbi.inTransaction(h -> mergeOnH2(h, user));
+                return inTransaction(h -> mergeOnH2(h, user));
             } catch (JdbiException e) {
                 // Jdbi has no translation hook: read the SQLException in the cause chain as the
                 // guard would, only to tell a duplicate username (retry) from anything else.
                 if (SqlErrorTranslator.translate("upsert", e) instanceof DuplicateUserException duplicate
                         && duplicate.field() == DuplicateUserException.Field.USERNAME) {
-                    return jdbi.inTransaction(h -> mergeOnH2(h, user));
+                    return inTransaction(h -> mergeOnH2(h, user));
                 }
                 throw e;
             }
         }
         // Autocommit: the one statement is atomic on its own. The id comes from the column's
         // default (the sequence), so no id of the store's block is used.
-        User stored = jdbi.withHandle(h -> bindUpsert(h.createQuery(upsertSql()), user).map(USERS).one());
+        User stored = withHandle(h -> bindUpsert(h.createQuery(upsertSql()), user).map(USERS).one());
         if (!stored.username().equals(user.username())) {
             // MariaDB: ON DUPLICATE KEY UPDATE fired on users_email_uk, i.e. on another user's row,
             // which the guarded assignments left as it was; RETURNING shows that user.
@@ -460,7 +497,7 @@ public final class JdbiUserStore implements UserStore {
     /**
      * {@inheritDoc}
      *
-     * <p>One {@code jdbi.inTransaction(READ_COMMITTED, ...)}: {@code SELECT ... FOR UPDATE SKIP
+     * <p>One transaction at READ COMMITTED: {@code SELECT ... FOR UPDATE SKIP
      * LOCKED} mapped by {@link PurchaseRowMapper}, then one {@code UPDATE ... WHERE id IN (<ids>)}
      * with {@link SqlStatement#bindList}, skipped when nothing was locked.
      */
@@ -486,12 +523,12 @@ public final class JdbiUserStore implements UserStore {
 
     @Override
     public List<Purchase> claimPaidPurchases(int limit) {
-        // READ COMMITTED on every database, set with the inTransaction overload that takes a level
-        // (guide, "Transactions"): the default of PostgreSQL and H2, but MariaDB's REPEATABLE READ
+        // READ COMMITTED on every database, set on the handle before the transaction begins (see
+        // inTransaction(level, ...)): the default of PostgreSQL and H2, but MariaDB's REPEATABLE READ
         // adds next-key (gap) locks to what the claim reads, and a claim then waited for another
         // claim's rows instead of skipping them (UserStore.claimPaidPurchases).
         // https://jdbi.org/#_transactions
-        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+        return inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
             List<Purchase> locked = h.createQuery(database == Database.H2 ? CLAIM_ON_H2 : CLAIM)
                     .bind("paid", PurchaseStatus.PAID.name())
                     .bind("limit", limit)
@@ -573,12 +610,86 @@ public final class JdbiUserStore implements UserStore {
         };
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The unit is one Jdbi {@link Handle} (one pooled connection) in one local transaction:
+     * {@code jdbi.open()}, {@link Handle#setTransactionIsolationLevel} to READ COMMITTED, then
+     * {@link Handle#inTransaction(org.jdbi.v3.core.HandleCallback)} around {@code work}, which
+     * commits once when {@code work} returns and rolls back when it throws, rethrowing the same
+     * exception. {@code work} gets this store bound to the handle: every call runs on it and
+     * commits nothing of its own. Jdbi has no session cache, so every read inside the unit is a
+     * statement on the unit's connection and sees the unit's writes.
+     *
+     * @throws org.jdbi.v3.core.ConnectionException when no connection could be had
+     * @throws org.jdbi.v3.core.transaction.TransactionException when the commit or rollback fails
+     *         (the guard translates both)
+     */
+    @Override
+    public <R> R inUnitOfWork(Function<? super UserStore, ? extends R> work) {
+        // jdbi.open() rather than jdbi.withHandle: withHandle also binds its handle to the thread,
+        // so that nested jdbi.withHandle/inTransaction calls on that thread reuse it; then this
+        // store's own calls made inside work (outside the unit) would join the unit too, and
+        // page's snapshot level would clash with it. The handed store is the only way in.
+        // https://jdbi.org/apidocs/org/jdbi/v3/core/Jdbi.html#open()
+        try (Handle handle = jdbi.open()) {
+            // Before the transaction starts. Not jdbi.inTransaction(READ_COMMITTED, ...): that
+            // reads the connection's level six times to set it and put it back, each read a
+            // SHOW TRANSACTION ISOLATION LEVEL round trip on PostgreSQL (README, "Unit of work").
+            // This reads it once and sets it only where it differs (MariaDB's REPEATABLE READ);
+            // the pool (HikariCP) puts its default back when the connection returns, as it does
+            // for the JDBC reference.
+            // https://jdbi.org/apidocs/org/jdbi/v3/core/Handle.html#setTransactionIsolationLevel(org.jdbi.v3.core.transaction.TransactionIsolationLevel)
+            handle.setTransactionIsolationLevel(TransactionIsolationLevel.READ_COMMITTED);
+            // Commits once when work returns; on any exception rolls back and rethrows it.
+            // https://jdbi.org/apidocs/org/jdbi/v3/core/Handle.html#inTransaction(org.jdbi.v3.core.HandleCallback)
+            return handle.inTransaction(h -> work.apply(new JdbiUserStore(this, h)));
+        }
+    }
+
     /** Nothing to release: a {@link Jdbi} holds configuration, no connection, and the pool is the caller's. */
     @Override
     public void close() {
     }
 
     // ---- helpers ----
+
+    /**
+     * One or more statements in autocommit: a pooled handle per call, or, inside a unit of work,
+     * the unit's handle in its transaction.
+     */
+    private <T> T withHandle(HandleCallback<T, RuntimeException> callback) {
+        return unit == null ? jdbi.withHandle(callback) : callback.withHandle(unit);
+    }
+
+    /**
+     * Statements that must all happen or none: their own transaction (one commit, or a rollback
+     * when the callback throws), or, inside a unit of work, the unit's, which commits for them.
+     */
+    private <T> T inTransaction(HandleCallback<T, RuntimeException> callback) {
+        return unit == null ? jdbi.inTransaction(callback) : callback.withHandle(unit);
+    }
+
+    /**
+     * The same at a chosen isolation level, set as {@link #inUnitOfWork} sets its own: a handle of
+     * its own ({@code jdbi.open()}), {@link Handle#setTransactionIsolationLevel} before the
+     * transaction begins, then {@link Handle#inTransaction}; HikariCP puts the pool's level back
+     * when the connection returns. Not Jdbi's one-call overload {@code jdbi.inTransaction(level,
+     * callback)}: on PostgreSQL it reads the level six times (a {@code SHOW TRANSACTION ISOLATION
+     * LEVEL} round trip each) to set it and to put it back, 8 round trips for a one-select
+     * transaction against 3 (README, "Unit of work"). Inside a unit of work: the unit's level (READ
+     * COMMITTED), since a transaction's level cannot change once it has begun.
+     * https://jdbi.org/apidocs/org/jdbi/v3/core/Handle.html#setTransactionIsolationLevel(org.jdbi.v3.core.transaction.TransactionIsolationLevel)
+     */
+    private <T> T inTransaction(TransactionIsolationLevel level, HandleCallback<T, RuntimeException> callback) {
+        if (unit != null) {
+            return callback.withHandle(unit);
+        }
+        try (Handle handle = jdbi.open()) {
+            handle.setTransactionIsolationLevel(level);
+            return handle.inTransaction(callback);
+        }
+    }
 
     /** The INSERT_USER parameters, for one {@code Update} or one row of a {@link PreparedBatch}. */
     private static <S extends SqlStatement<S>> S bindUser(S statement, long id, NewUser user) {

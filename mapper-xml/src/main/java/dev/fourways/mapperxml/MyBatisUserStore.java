@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
@@ -62,6 +63,13 @@ import org.apache.ibatis.session.TransactionIsolationLevel;
  * A session is not thread-safe and never outlives its call (but under {@code streamAll}'s
  * stream); the {@link SqlSessionFactory} is, so the store is thread-safe.
  *
+ * <p>{@link #inUnitOfWork} opens one session for a whole request instead, and hands the work this
+ * store bound to it (a private constructor): each method then runs on the unit's session and
+ * leaves its transaction alone. Every method asks for its session through one of four small
+ * methods ({@link #autoCommit()}, {@link #transaction()}, {@link #transaction(TransactionIsolationLevel)},
+ * {@link #batch()}), which open the session the policy above names, or join the unit's; a
+ * {@link CallSession} then commits, rolls back and closes only a session the call opened itself.
+ *
  * <p>Errors: MyBatis wraps every {@code SQLException} in a {@code PersistenceException}, and
  * core MyBatis documents no hook to translate it (see the module README); this store lets it escape,
  * and the contract's guard reads the {@code SQLException} inside (a lost connection, a deadlock, a
@@ -82,8 +90,14 @@ public final class MyBatisUserStore implements UserStore {
     private final Database database;
     /** {@link Database#snapshotIsolation()} as MyBatis's enum: the level {@link #page} opens its session at. */
     private final TransactionIsolationLevel snapshotIsolation;
-    private final PooledIds userIds = new PooledIds();
-    private final PooledIds purchaseIds = new PooledIds();
+    private final PooledIds userIds;
+    private final PooledIds purchaseIds;
+    /**
+     * The unit of work's session when this store is the one {@link #inUnitOfWork} hands its work;
+     * null for the store itself, which opens a session per call. The bound store lives no longer
+     * than its unit (MyBatis's rule: a session belongs to one request and one thread).
+     */
+    private final SqlSession unit;
 
     /**
      * Builds the store's {@link SqlSessionFactory} (see {@link SqlSessionFactories}).
@@ -97,6 +111,19 @@ public final class MyBatisUserStore implements UserStore {
         this.sqlSessionFactory = SqlSessionFactories.build(dataSource, settings);
         this.database = Database.of(dataSource);
         this.snapshotIsolation = isolationLevel(database.snapshotIsolation());
+        this.userIds = new PooledIds();
+        this.purchaseIds = new PooledIds();
+        this.unit = null;
+    }
+
+    /** The same store, bound to one unit of work's session: every call runs on it. */
+    private MyBatisUserStore(MyBatisUserStore store, SqlSession unit) {
+        this.sqlSessionFactory = store.sqlSessionFactory;
+        this.database = store.database;
+        this.snapshotIsolation = store.snapshotIsolation;
+        this.userIds = store.userIds;
+        this.purchaseIds = store.purchaseIds;
+        this.unit = unit;
     }
 
     /**
@@ -118,7 +145,7 @@ public final class MyBatisUserStore implements UserStore {
      */
     @Override
     public User create(NewUser user) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             UserMapper users = session.getMapper(UserMapper.class);
             User created = user.toUser(userIds.take(1, users::nextIdBlocks)[0]);
             users.insert(created);
@@ -130,10 +157,12 @@ public final class MyBatisUserStore implements UserStore {
      * A {@link ExecutorType#BATCH} session: each {@code insert} only adds a row to one JDBC batch,
      * which {@code commit()} flushes before it commits. 1,000 users cost two round trips, the id
      * reservation and the batch; a duplicate fails the batch and {@code close()} rolls it back.
+     * Inside a unit of work the batch runs on the unit's connection (see {@link #batch()}) and
+     * {@code commit()} only flushes it: the same two round trips, committed with the unit.
      */
     @Override
     public List<User> createAll(List<NewUser> users) {
-        try (SqlSession session = sqlSessionFactory.openSession(ExecutorType.BATCH)) {
+        try (CallSession session = batch()) {
             UserMapper mapper = session.getMapper(UserMapper.class);
             long[] ids = userIds.take(users.size(), mapper::nextIdBlocks);
             List<User> created = new ArrayList<>(users.size());
@@ -149,21 +178,21 @@ public final class MyBatisUserStore implements UserStore {
 
     @Override
     public Optional<User> findById(long id) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             return session.getMapper(UserMapper.class).findById(id);
         }
     }
 
     @Override
     public Optional<User> findByUsername(String username) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             return session.getMapper(UserMapper.class).findByUsername(username);
         }
     }
 
     @Override
     public long count() {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             return session.getMapper(UserMapper.class).count();
         }
     }
@@ -183,10 +212,13 @@ public final class MyBatisUserStore implements UserStore {
      * transaction's first statement. MyBatis does not set it back on {@code close()}; HikariCP does,
      * when the connection returns to the pool (it resets an isolation level that a borrower changed).
      * {@code commit(true)}: only selects ran, so a plain {@code commit()} would send none.
+     *
+     * <p>Inside a unit of work both selects run on the unit's session, at its READ COMMITTED
+     * ({@code UserStore.inUnitOfWork}): the level of a transaction is fixed when it starts.
      */
     @Override
     public Page<User> page(int pageNumber, int pageSize) {
-        try (SqlSession session = sqlSessionFactory.openSession(snapshotIsolation)) {
+        try (CallSession session = transaction(snapshotIsolation)) {
             UserMapper users = session.getMapper(UserMapper.class);
             long total = users.count();
             List<User> items = users.page(pageSize, Page.offset(pageNumber, pageSize));
@@ -197,14 +229,14 @@ public final class MyBatisUserStore implements UserStore {
 
     @Override
     public List<User> listAfter(String afterUsername, int limit) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             return session.getMapper(UserMapper.class).listAfter(afterUsername, limit);
         }
     }
 
     @Override
     public List<User> search(UserQuery query) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             return session.getMapper(UserMapper.class).search(query);
         }
     }
@@ -213,11 +245,12 @@ public final class MyBatisUserStore implements UserStore {
      * A {@link Cursor} over a session that stays open under the stream. Not auto-commit:
      * PostgreSQL only honours the statement's {@code fetchSize} inside a transaction. Closing the
      * stream closes the cursor, ends the read-only transaction with one rollback and hands the
-     * connection back.
+     * connection back. Inside a unit of work the cursor runs on the unit's session, so it sees the
+     * unit's writes; closing the stream closes only the cursor.
      */
     @Override
     public Stream<User> streamAll() {
-        SqlSession session = sqlSessionFactory.openSession();
+        CallSession session = transaction();
         try {
             Cursor<User> cursor = session.getMapper(UserMapper.class).streamAll();
             return StreamSupport.stream(cursor.spliterator(), false).onClose(() -> release(session, cursor));
@@ -234,7 +267,7 @@ public final class MyBatisUserStore implements UserStore {
      */
     @Override
     public User changeEmail(long id, long expectedVersion, String newEmail) {
-        try (SqlSession session = sqlSessionFactory.openSession()) {
+        try (CallSession session = transaction()) {
             UserMapper users = session.getMapper(UserMapper.class);
             if (users.updateEmail(id, expectedVersion, newEmail) == 0) {
                 throw users.findById(id).isPresent()
@@ -250,7 +283,7 @@ public final class MyBatisUserStore implements UserStore {
     /** One {@code delete}; the purchases go by the foreign key's {@code ON DELETE CASCADE}. */
     @Override
     public boolean delete(long id) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             return session.getMapper(UserMapper.class).delete(id) > 0;
         }
     }
@@ -258,7 +291,7 @@ public final class MyBatisUserStore implements UserStore {
     /** One {@code insert}, its id reserved as in {@link #create}; a missing user fails the foreign key. */
     @Override
     public Purchase addPurchase(long userId, NewPurchase purchase) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             PurchaseMapper purchases = session.getMapper(PurchaseMapper.class);
             Purchase stored = purchase.toPurchase(purchaseIds.take(1, purchases::nextIdBlocks)[0], userId);
             purchases.insert(stored);
@@ -269,7 +302,7 @@ public final class MyBatisUserStore implements UserStore {
     /** One joined select, grouped by the {@code <collection>} of {@code userWithPurchasesResult}. */
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             return session.getMapper(UserMapper.class).findWithPurchases(userId).map(UserWithPurchasesRow::toRecord);
         }
     }
@@ -282,7 +315,7 @@ public final class MyBatisUserStore implements UserStore {
      */
     @Override
     public List<UserWithPurchases> pageWithPurchases(int pageNumber, int pageSize) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             return session.getMapper(UserMapper.class)
                     .pageWithPurchases(pageSize, Page.offset(pageNumber, pageSize))
                     .stream().map(UserWithPurchasesRow::toRecord).toList();
@@ -292,7 +325,7 @@ public final class MyBatisUserStore implements UserStore {
     /** One bulk {@code update} that loads nothing. */
     @Override
     public int cancelPurchasesPlacedBefore(Instant cutoff) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             return session.getMapper(PurchaseMapper.class)
                     .changeStatusPlacedBefore(CANCELLABLE, PurchaseStatus.CANCELLED, cutoff);
         }
@@ -300,7 +333,7 @@ public final class MyBatisUserStore implements UserStore {
 
     @Override
     public List<SpenderSummary> topSpenders(Instant since, int limit) {
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             return session.getMapper(PurchaseMapper.class).topSpenders(since, PurchaseStatus.CANCELLED, limit);
         }
     }
@@ -310,11 +343,12 @@ public final class MyBatisUserStore implements UserStore {
      * moves the purchases in one statement, deletes, bumps the version and reads the kept user
      * back. When a user is missing only the locking select has run, which MyBatis does not count
      * as a change, so {@code rollback(true)} ends the transaction (and its locks) by a rollback,
-     * not by the commit that resetting auto-commit on {@code close()} implies.
+     * not by the commit that resetting auto-commit on {@code close()} implies. Inside a unit of
+     * work the exception alone is enough: the unit rolls back.
      */
     @Override
     public User mergeUsers(long keepId, long removeId) {
-        try (SqlSession session = sqlSessionFactory.openSession()) {
+        try (CallSession session = transaction()) {
             UserMapper users = session.getMapper(UserMapper.class);
             List<Long> present = users.lockByIds(List.of(keepId, removeId));
             for (long id : new long[] {keepId, removeId}) {
@@ -358,7 +392,7 @@ public final class MyBatisUserStore implements UserStore {
                 throw e;
             }
         }
-        try (SqlSession session = sqlSessionFactory.openSession(true)) {
+        try (CallSession session = autoCommit()) {
             User stored = session.getMapper(UserMapper.class).upsert(user);
             if (!stored.username().equals(user.username())) {
                 throw new DuplicateUserException(DuplicateUserException.Field.EMAIL, null);
@@ -373,7 +407,7 @@ public final class MyBatisUserStore implements UserStore {
      * call wrote). A failure leaves through {@code close()}, which rolls the merge back.
      */
     private User mergeOnH2(NewUser user) {
-        try (SqlSession session = sqlSessionFactory.openSession()) {
+        try (CallSession session = transaction()) {
             UserMapper users = session.getMapper(UserMapper.class);
             users.mergeByUsername(user);
             User stored = users.findByUsername(user.username()).orElseThrow();
@@ -398,7 +432,7 @@ public final class MyBatisUserStore implements UserStore {
      */
     @Override
     public List<Purchase> claimPaidPurchases(int limit) {
-        try (SqlSession session = sqlSessionFactory.openSession(TransactionIsolationLevel.READ_COMMITTED)) {
+        try (CallSession session = transaction(TransactionIsolationLevel.READ_COMMITTED)) {
             PurchaseMapper purchases = session.getMapper(PurchaseMapper.class);
             List<Purchase> locked = purchases.lockOldestInStatus(PurchaseStatus.PAID, limit);
             if (!locked.isEmpty()) {
@@ -411,18 +445,170 @@ public final class MyBatisUserStore implements UserStore {
         }
     }
 
+    /**
+     * Runs {@code work} in one {@link SqlSession}, MyBatis's unit of work: the object its docs scope
+     * to one request ("open a SqlSession when an HTTP request arrives, close it when the response
+     * is returned", <a href="https://mybatis.org/mybatis-3/getting-started.html">Getting started,
+     * Scope and Lifecycle</a>). The work gets this store bound to that session; every call it makes
+     * runs on the session's one connection and joins its transaction.
+     *
+     * <ul>
+     *   <li><b>READ COMMITTED on every database</b>: {@code openSession(TransactionIsolationLevel)}
+     *       makes {@code JdbcTransaction} set the level on the connection as it takes it from the
+     *       pool, before {@code setAutoCommit(false)}
+     *       (<a href="https://mybatis.org/mybatis-3/java-api.html">Java API, SqlSessionFactory</a>).
+     *       MariaDB needs it (its default is REPEATABLE READ); on PostgreSQL and H2 it is the
+     *       default already, and is set all the same so that the unit does not depend on the pool's
+     *       configuration (HikariCP restores the pool's level when the connection returns).</li>
+     *   <li><b>The connection is taken at once</b> ({@code getConnection()}; MyBatis would take it at
+     *       the first statement): the unit's transaction starts with it, so that a unit always ends
+     *       with exactly one commit, and {@link #batch()} can open its session on it.</li>
+     *   <li><b>Commit when the work returns</b>: {@code commit(true)}, forced, because MyBatis
+     *       skips the JDBC commit of a session in which only selects ran, and because the inserts of
+     *       {@code createAll} ran in a batch session the unit's session does not know about
+     *       ("Transaction Control Methods" on the Java API page). <b>Roll back when it throws</b>:
+     *       {@code rollback(true)}, then the same exception is rethrown. {@code close()} gives the
+     *       connection back to the pool either way.</li>
+     *   <li><b>The session's local cache answers nothing twice</b>: {@code localCacheScope=STATEMENT}
+     *       (see {@link SqlSessionFactories}) empties it after every statement, so each read goes to
+     *       the database and sees what the unit wrote and what others committed since (READ
+     *       COMMITTED). The default scope, SESSION, would answer a repeated select from the cache,
+     *       blind to other transactions' commits and to the batch session's inserts.</li>
+     * </ul>
+     *
+     * @param work called once with the bound store, which is not thread-safe and must not outlive
+     *             the call (the guard around it refuses calls after the unit ended)
+     * @return what {@code work} returned, after the commit
+     * @throws org.apache.ibatis.exceptions.PersistenceException when the connection cannot be taken
+     *         or the commit fails (the guard translates it); nothing is written
+     * @throws RuntimeException whatever {@code work} threw, the same instance, after the rollback
+     */
+    @Override
+    public <R> R inUnitOfWork(Function<? super UserStore, ? extends R> work) {
+        try (SqlSession session = sqlSessionFactory.openSession(TransactionIsolationLevel.READ_COMMITTED)) {
+            session.getConnection(); // the transaction starts now, at READ COMMITTED, auto-commit off
+            try {
+                R result = work.apply(new MyBatisUserStore(this, session));
+                session.commit(true);
+                return result;
+            } catch (RuntimeException | Error e) {
+                rollbackKeeping(session, e);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Rolls the unit back after {@code failure}; when that fails too (the connection is gone), the
+     * first failure stays the one thrown, since it says what happened.
+     */
+    private static void rollbackKeeping(SqlSession session, Throwable failure) {
+        try {
+            session.rollback(true);
+        } catch (RuntimeException onRollback) {
+            failure.addSuppressed(onRollback);
+        }
+    }
+
     /** Nothing to release: the {@code SqlSessionFactory} holds no resources, the DataSource is the caller's. */
     @Override
     public void close() {
+    }
+
+    // ---- the session each call runs on: its own, or its unit's ----
+
+    /** A one-statement call: an auto-commit session ({@code openSession(true)}), or the unit's. */
+    private CallSession autoCommit() {
+        return unit != null ? CallSession.joined(unit) : CallSession.own(sqlSessionFactory.openSession(true));
+    }
+
+    /** A call that is one transaction at the pool's isolation ({@code openSession()}), or the unit's. */
+    private CallSession transaction() {
+        return unit != null ? CallSession.joined(unit) : CallSession.own(sqlSessionFactory.openSession());
+    }
+
+    /**
+     * A call that is one transaction at {@code level}, or the unit's, at the unit's level (READ
+     * COMMITTED): inside a unit, {@link #page} reads at READ COMMITTED too, as
+     * {@code UserStore.inUnitOfWork} says.
+     */
+    private CallSession transaction(TransactionIsolationLevel level) {
+        return unit != null ? CallSession.joined(unit) : CallSession.own(sqlSessionFactory.openSession(level));
+    }
+
+    /**
+     * {@code createAll}'s {@link ExecutorType#BATCH} session. A session has one executor type, and
+     * the unit's is the configured {@code SIMPLE}, which sends every insert on its own; so inside a
+     * unit the batch gets a session of its own on the unit's connection
+     * ({@code openSession(ExecutorType, Connection)}, Java API, SqlSessionFactory), which joins
+     * the unit's transaction: its commit only flushes the batch. It is never closed: closing a
+     * session opened on a given connection resets auto-commit on that connection (an implicit
+     * commit of the unit) and closes it ({@code JdbcTransaction.close}); once flushed it holds no
+     * statement, and the unit's session closes the connection.
+     */
+    private CallSession batch() {
+        if (unit == null) {
+            return CallSession.own(sqlSessionFactory.openSession(ExecutorType.BATCH));
+        }
+        return CallSession.joined(sqlSessionFactory.openSession(ExecutorType.BATCH, unit.getConnection()));
+    }
+
+    /**
+     * The session one call runs on. Outside a unit of work the call owns it: it opened it, it ends
+     * its transaction, and try-with-resources closes it. Inside a unit the call has joined the
+     * unit's: the transaction and the session are the unit's to end, so {@code commit} only
+     * flushes what a {@code BATCH} executor queued ({@code flushStatements()}, which sends nothing
+     * for the unit's {@code SIMPLE} session), and {@code rollback} and {@code close} do nothing.
+     * A call that fails inside a unit raises all the same, and the unit rolls back.
+     */
+    private record CallSession(SqlSession session, boolean owned) implements AutoCloseable {
+
+        static CallSession own(SqlSession session) {
+            return new CallSession(session, true);
+        }
+
+        static CallSession joined(SqlSession session) {
+            return new CallSession(session, false);
+        }
+
+        <T> T getMapper(Class<T> type) {
+            return session.getMapper(type);
+        }
+
+        void commit() {
+            commit(false);
+        }
+
+        void commit(boolean force) {
+            if (owned) {
+                session.commit(force);
+            } else {
+                session.flushStatements();
+            }
+        }
+
+        void rollback(boolean force) {
+            if (owned) {
+                session.rollback(force);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (owned) {
+                session.close();
+            }
+        }
     }
 
     /**
      * Ends {@code streamAll}'s session: the cursor first (MariaDB's driver, asked to send a
      * statement while a streaming result set is not fully read, first loads all its remaining rows
      * into memory), then one rollback, which MyBatis would skip for a session that only selected,
-     * then the connection back to the pool.
+     * then the connection back to the pool. Inside a unit of work only the cursor is closed: the
+     * session and its transaction are the unit's.
      */
-    private static void release(SqlSession session, Cursor<User> cursor) {
+    private static void release(CallSession session, Cursor<User> cursor) {
         try (session) {
             cursor.close();
             session.rollback(true);

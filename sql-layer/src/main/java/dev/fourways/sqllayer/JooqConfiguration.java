@@ -79,6 +79,10 @@ final class JooqConfiguration {
      * <p>The level is not set back here: the pool (HikariCP) restores its default when the
      * connection is returned, as for {@code common}'s JDBC reference.
      *
+     * <p>The store's units of work ({@code JooqUserStore.inUnitOfWork}) are transactions of such
+     * a configuration at READ COMMITTED, and the transactions of the operations called inside one
+     * are nested in it; see {@link #transactions} for how they join it.
+     *
      * @param isolation a {@code java.sql.Connection.TRANSACTION_*} constant
      */
     static Configuration withTransactionIsolation(Configuration configuration, int isolation) {
@@ -95,6 +99,18 @@ final class JooqConfiguration {
      * {@code everyOperationFailsWithAStoreExceptionWhenThePoolIsExhausted} measured 3 s for a 1 s
      * pool timeout. The rollback failures were added as suppressed, so only the wait was wrong.
      * A connection that was acquired is always rolled back and released by jOOQ as before.
+     *
+     * <p>Nested transactions off ({@code new DefaultTransactionProvider(connections, false)}, the
+     * switch its Javadoc names: "To deactivate nested transactions, use
+     * DefaultTransactionProvider(ConnectionProvider, boolean)"). Outside a unit of work nothing
+     * nests, and a top-level transaction is the same either way (jOOQ 3.19 sets no savepoint for
+     * it). Inside a unit, an operation's {@code transactionResult} on the unit's {@code tx.dsl()}
+     * then joins the unit's transaction, like Spring's {@code PROPAGATION_REQUIRED}: no savepoint,
+     * no commit of its own, no rollback (its exception reaches the unit, which rolls back). jOOQ's
+     * default, savepoints ({@code NESTED}), would cost a {@code SAVEPOINT} and a
+     * {@code RELEASE SAVEPOINT} round trip per operation for nothing: a failed call dooms the unit
+     * anyway ({@code UserStore.inUnitOfWork}), so no operation is ever rolled back on its own.
+     * https://www.jooq.org/javadoc/3.19.x/org.jooq/org/jooq/impl/DefaultTransactionProvider.html
      */
     private static TransactionProvider transactions(ConnectionProvider pool, Integer isolation) {
         ConnectionProvider connections = new ConnectionProvider() {
@@ -122,7 +138,7 @@ final class JooqConfiguration {
                 pool.release(connection);
             }
         };
-        TransactionProvider jooq = new DefaultTransactionProvider(connections);
+        TransactionProvider jooq = new DefaultTransactionProvider(connections, false);
         return new TransactionProvider() {
             @Override
             public void begin(TransactionContext ctx) {

@@ -42,6 +42,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.jooq.BatchBindStep;
@@ -78,9 +79,15 @@ import org.jooq.impl.SQLDataType;
  * connection per statement (autocommit) and one per transaction ({@code transactionResult}).
  * A second context over the same configuration, {@code snapshot}, differs only in its
  * transactions' isolation level ({@link Database#snapshotIsolation()}, for {@link #page}).
- * Thread-safe: the context is immutable after construction and holds no connection. A failed
+ * Thread-safe (except the store a unit of work hands its work, which belongs to that unit and
+ * its thread): the context is immutable after construction and holds no connection. A failed
  * statement's exception is translated once, by the {@link ExceptionTranslator} in the context's
  * configuration; arguments arrive validated ({@code UserStoreProvider.open} wraps this store).
+ *
+ * <p>{@link #inUnitOfWork} hands its work this same store bound to one transaction's context
+ * ({@code tx.dsl()}, see the private constructor): every method then runs on that transaction's
+ * connection, and their own {@code transactionResult} calls join it (jOOQ's nested transactions
+ * are off in this store, see {@link JooqConfiguration#withTransactionIsolation}).
  */
 public final class JooqUserStore implements UserStore {
 
@@ -97,14 +104,23 @@ public final class JooqUserStore implements UserStore {
                     purchases) -> new UserWithPurchases(new User(id, username, email, displayName, createdAt, version),
                     purchases));
 
+    /** Over the pool; in a unit of work's store, the unit's transaction ({@code tx.dsl()}). */
     private final DSLContext ctx;
-    /** {@link #ctx} whose transactions run at the database's snapshot isolation; only {@link #page} uses it. */
+    /**
+     * {@link #ctx} whose transactions run at the database's snapshot isolation; only {@link #page}
+     * uses it. In a unit of work's store, the unit's context: page joins the unit's transaction.
+     */
     private final DSLContext snapshot;
-    /** {@link #ctx} whose transactions run at READ COMMITTED; only {@link #claimPaidPurchases} uses it. */
+    /**
+     * {@link #ctx} whose transactions run at READ COMMITTED: {@link #claimPaidPurchases}'s, and the
+     * units of work's ({@link #inUnitOfWork}). In a unit of work's store, the unit's context.
+     */
     private final DSLContext readCommitted;
+    /** True for the store {@link #inUnitOfWork} hands its work, bound to the unit's transaction. */
+    private final boolean inUnit;
     private final Field<List<Purchase>> purchasesOfUser;
-    private final PooledIds userIds = new PooledIds();
-    private final PooledIds purchaseIds = new PooledIds();
+    private final PooledIds userIds;
+    private final PooledIds purchaseIds;
 
     /**
      * @param dataSource a pool on a migrated database; never closed by this store
@@ -118,6 +134,28 @@ public final class JooqUserStore implements UserStore {
         this.readCommitted = DSL.using(JooqConfiguration.withTransactionIsolation(ctx.configuration(),
                 Connection.TRANSACTION_READ_COMMITTED));
         this.purchasesOfUser = purchasesOfUser(placedAtInJson(ctx.dialect()));
+        this.userIds = new PooledIds();
+        this.purchaseIds = new PooledIds();
+        this.inUnit = false;
+    }
+
+    /**
+     * The same store, bound to one unit of work: its three contexts are all the unit's
+     * transaction's own ({@code tx.dsl()}), never the outer ones, which would borrow other
+     * connections outside the unit. So every statement runs on the unit's connection, and the
+     * {@code transactionResult} calls of createAll, page, changeEmail, mergeUsers, upsert on H2 and
+     * claimPaidPurchases join the unit's transaction instead of committing their own. The reserved
+     * id blocks are the store's (a sequence is not transactional, so ids a rolled-back unit took
+     * are simply never used).
+     */
+    private JooqUserStore(JooqUserStore store, DSLContext unit) {
+        this.ctx = unit;
+        this.snapshot = unit;
+        this.readCommitted = unit;
+        this.purchasesOfUser = store.purchasesOfUser;
+        this.userIds = store.userIds;
+        this.purchaseIds = store.purchaseIds;
+        this.inUnit = true;
     }
 
     /**
@@ -266,21 +304,24 @@ public final class JooqUserStore implements UserStore {
      * with autocommit off, until the caller closes it. Its query alone runs without the statement
      * timeout ({@link JooqConfiguration#withoutStatementTimeout}): the caller reads it at its own
      * pace, and MariaDB's {@code max_statement_time} would end a slowly read stream.
+     *
+     * <p>Inside a unit of work the query runs on the unit's connection, already in the unit's
+     * transaction (so it sees the unit's writes); closing the stream closes the cursor only, and
+     * the unit's end commits or rolls back.
      */
     @Override
     public Stream<User> streamAll() {
+        if (inUnit) {
+            // The unit's connection is already in a transaction, which the unit ends: the stream
+            // has no connection of its own to take or give back, and closing it closes the cursor.
+            return usersById(JooqConfiguration.withoutStatementTimeout(ctx.configuration()).dsl());
+        }
         ConnectionProvider pool = ctx.configuration().connectionProvider();
         Connection connection = pool.acquire();
         DSLContext dsl = JooqConfiguration.withoutStatementTimeout(ctx.configuration().derive(connection)).dsl();
         try {
             dsl.connection(c -> c.setAutoCommit(false));
-            return selectUsers(dsl)
-                    .orderBy(USERS.ID)
-                    .fetchSize(STREAM_FETCH_SIZE)
-                    .fetchLazy()
-                    .stream()
-                    .map(mapping(User::new))
-                    .onClose(() -> endReadOnly(dsl, pool, connection));
+            return usersById(dsl).onClose(() -> endReadOnly(dsl, pool, connection));
         } catch (RuntimeException e) {
             // On a connection the server ended, giving it back fails too ("Connection is closed",
             // no SQLState); that must not replace the failure that says the connection was lost.
@@ -291,6 +332,16 @@ public final class JooqUserStore implements UserStore {
             }
             throw e;
         }
+    }
+
+    /** Every user by id, read lazily through a {@code Cursor}; closing the stream closes the cursor. */
+    private static Stream<User> usersById(DSLContext dsl) {
+        return selectUsers(dsl)
+                .orderBy(USERS.ID)
+                .fetchSize(STREAM_FETCH_SIZE)
+                .fetchLazy()
+                .stream()
+                .map(mapping(User::new));
     }
 
     /** Rolls back (the stream only read) and gives the connection back as it was borrowed. */
@@ -579,6 +630,37 @@ public final class JooqUserStore implements UserStore {
                         .orderBy(oldest.STATUS, oldest.PLACED_AT, oldest.ID)
                         .limit(limit)))
                 .orderBy(PURCHASES.PLACED_AT, PURCHASES.ID);
+    }
+
+    /**
+     * One jOOQ transaction, {@code readCommitted.transactionResult(tx -> ...)}, with {@code work}
+     * given this store bound to the transaction's own context {@code tx.dsl()}, as jOOQ's manual
+     * asks (https://www.jooq.org/doc/3.19/manual/sql-execution/transaction-management/). jOOQ's
+     * {@code DefaultTransactionProvider} borrows one connection from the pool, turns autocommit
+     * off, commits once when {@code work} returns, rolls back when it throws (and rethrows that
+     * very exception), and gives the connection back either way. The connection is set to READ
+     * COMMITTED before autocommit goes off, as for claimPaidPurchases
+     * ({@link JooqConfiguration#withTransactionIsolation}): MariaDB's default is REPEATABLE READ, and
+     * PostgreSQL's and H2's READ COMMITTED is set all the same, so that the level never depends on a
+     * pool's configuration.
+     *
+     * <p>Nothing to keep in step: jOOQ has no first-level cache, so every read inside the unit is
+     * a statement on the unit's connection and sees what the unit wrote, bulk updates and
+     * {@code ON DELETE CASCADE} included.
+     *
+     * @param work the request: calls the store it is handed (bound to this unit), returns the result
+     * @return what {@code work} returned (may be null), after the commit
+     * @throws RuntimeException      whatever {@code work} threw, the same instance, after the rollback
+     * @throws org.jooq.exception.DataAccessException when the database fails, at the commit too; the
+     *                               unit is rolled back ({@code GuardedUserStore} translates it)
+     * @throws IllegalStateException on the store a unit hands its work: units do not nest
+     */
+    @Override
+    public <R> R inUnitOfWork(Function<? super UserStore, ? extends R> work) {
+        if (inUnit) {
+            throw new IllegalStateException("units of work do not nest");
+        }
+        return readCommitted.transactionResult(tx -> work.apply(new JooqUserStore(this, tx.dsl())));
     }
 
     /** Nothing to release: the {@code DSLContext} holds no resource of its own, and the caller's pool stays open. */
