@@ -73,6 +73,7 @@ final class ChartData {
             if (run.scores().stream().anyMatch(s -> s.operation().equals(Report.STARTUP))) {
                 specs.put(Report.chartName("startup", run), startup(run));
             }
+            specs.putAll(RequestThroughput.charts(run));
         }
         return specs;
     }

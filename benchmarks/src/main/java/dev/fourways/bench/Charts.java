@@ -57,6 +57,7 @@ final class Charts {
         if (run.scores().stream().anyMatch(s -> s.operation().equals(Report.STARTUP))) {
             files.add(save(startup(run), out, Report.chartName("startup", run)));
         }
+        RequestThroughput.charts(run).forEach((file, spec) -> files.add(save(bars(spec), out, file)));
         return files;
     }
 
@@ -243,6 +244,23 @@ final class Charts {
         }
         chart.getStyler().setYAxisMin(0.0);
         colour(chart, run);
+        return chart;
+    }
+
+    /** A chart of {@code REPORT.html}'s (grouped bars, one series per style) as a PNG for the Markdown. */
+    private static CategoryChart bars(ChartData.Spec spec) {
+        CategoryChart chart = base(spec.title(), spec.unit(), spec.categories().size());
+        chart.getStyler().setYAxisLogarithmic(spec.log());
+        double smallest = Double.MAX_VALUE;
+        for (ChartData.Series s : spec.series()) {
+            // A point not run stays null: no bar (a 0 would be a bar, and impossible on a log axis).
+            List<Double> values = s.points().stream().map(ChartData.Point::value).toList();
+            chart.addSeries(s.name(), spec.categories(), values);
+            chart.getSeriesMap().get(s.name()).setFillColor(colour(s.name()));
+            smallest = values.stream().filter(v -> v != null && v > 0).mapToDouble(Double::doubleValue).reduce(smallest, Math::min);
+        }
+        // Bars start at the axis minimum, which XChart puts at 0 unless told; a log axis needs it above 0.
+        chart.getStyler().setYAxisMin(spec.log() ? smallest * 0.8 : 0.0);
         return chart;
     }
 

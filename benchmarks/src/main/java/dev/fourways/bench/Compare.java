@@ -76,10 +76,13 @@ public final class Compare {
 
         List<Path> results = new ArrayList<>();
         List<String> benchmarks = settings.queryBenchmarks();
-        RunEstimate estimate = RunEstimate.of(mode, benchmarks, stores.size(), settings.startup(), settings.claims());
+        List<String> requests = settings.requests();
+        RunEstimate estimate = RunEstimate.of(mode, benchmarks, stores.size(), settings.startup(), settings.claims(),
+                requests.size());
         echo.printf("fourways compare (%s): stores %s on %s, %,d users; %d query benchmarks%s; %s.%n",
                 mode.name().toLowerCase(), stores, db, users, benchmarks.size(),
-                (settings.startup() ? " and start-up" : "") + (settings.claims() ? ", claim throughput at " + ClaimThroughputBenchmark.THREADS + " threads" : ""),
+                (settings.startup() ? " and start-up" : "") + (settings.claims() ? ", claim throughput at " + ClaimThroughputBenchmark.THREADS + " threads" : "")
+                        + (requests.isEmpty() ? "" : ", requests " + requests + " at " + RequestBenchmark.THREADS + " threads"),
                 estimate.describeTotal());
         // One include for the whole list (full and smoke modes): the registry's Class.method names, as regexes.
         String queryInclude = "^dev\\.fourways\\.bench\\.(" + String.join("|", benchmarks).replace(".", "\\.") + ")$";
@@ -88,18 +91,24 @@ public final class Compare {
         Path warmups = out.resolve(Results.WARMUPS);
         Files.deleteIfExists(log);
         Files.deleteIfExists(out.resolve(Results.CLAIMS));
+        Files.deleteIfExists(out.resolve(Results.REQUESTS));
+        Files.deleteIfExists(out.resolve(Results.REQUEST_CENSUS));
         Files.deleteIfExists(warmups);
         RepeatFilter banners = new RepeatFilter();
         List<Path> claims = new ArrayList<>();
+        List<Path> requestFiles = new ArrayList<>();
         if (benchmarks.isEmpty()) {
             echo.println("# fourways: no query benchmark matches --bench");
         }
-        if (mode == Mode.QUICK && (!benchmarks.isEmpty() || settings.claims())) {
+        if (mode == Mode.QUICK && (!benchmarks.isEmpty() || settings.claims() || !requests.isEmpty())) {
             try (PrintStream console = ConsoleLog.stream(echo, log, banners);
                  StyleWorkers workers = StyleWorkers.start(stores, db, users, List.of(passThrough()), console)) {
                 results.addAll(workers.runInterleaved(benchmarks, QuickPlan::of, out, estimate));
                 if (settings.claims()) {
                     claims.addAll(workers.runClaims(ClaimThroughputBenchmark.THREADS, out, estimate));
+                }
+                if (!requests.isEmpty()) {
+                    requestFiles.addAll(workers.runRequests(requests, RequestBenchmark.THREADS, out, estimate));
                 }
             }
         } else if (!benchmarks.isEmpty()) {
@@ -126,6 +135,22 @@ public final class Compare {
         if (settings.claims()) {
             mergeResults(claims, out.resolve(Results.CLAIMS));
         }
+        if (!requests.isEmpty() && mode != Mode.QUICK) {
+            Path requestWarmups = out.resolve("warmups-requests.jsonl");
+            String include = "^dev\\.fourways\\.bench\\.RequestBenchmark\\.(" + String.join("|", requests) + ")$";
+            try (PrintStream console = ConsoleLog.stream(echo, log, banners)) {
+                for (int threads : RequestBenchmark.THREADS) {
+                    Path file = out.resolve("results-requests-" + threads + ".json");
+                    new Runner(threadedOptions(mode, include, RequestBenchmark.MEASUREMENT_ITERATIONS, stores, db, users, threads, file),
+                            ProgressFormat.over(console, stores.size() * requests.size(), requestWarmups, estimate)).run();
+                    requestFiles.add(file);
+                }
+            }
+            Files.deleteIfExists(requestWarmups);
+        }
+        if (!requests.isEmpty()) {
+            mergeResults(requestFiles, out.resolve(Results.REQUESTS));
+        }
         if (settings.startup()) {
             Path startup = out.resolve("results-startup.json");
             try (PrintStream console = ConsoleLog.stream(echo, log, banners)) {
@@ -134,7 +159,9 @@ public final class Compare {
             results.add(startup);
         }
         boolean claimed = Files.exists(out.resolve(Results.CLAIMS))
-                && !((ArrayNode) JsonFiles.tree(out.resolve(Results.CLAIMS))).isEmpty();
+                && !((ArrayNode) JsonFiles.tree(out.resolve(Results.CLAIMS))).isEmpty()
+                || Files.exists(out.resolve(Results.REQUESTS))
+                && !((ArrayNode) JsonFiles.tree(out.resolve(Results.REQUESTS))).isEmpty();
         if (!mergeResults(results, out.resolve(Results.RESULTS)) && !claimed) {
             throw new RunFailed("no benchmark produced a result; " + log + " says why (JMH's lock held by another run, "
                     + "a failed fairness check, an unreachable database)");
@@ -148,6 +175,14 @@ public final class Compare {
         census.put("statements", perOperation(counts, StatementCensus.Count::statements));
         census.put("commits", perOperation(counts, StatementCensus.Count::commits));
         JsonFiles.writeFile(out.resolve(Results.STATEMENTS), census);
+        if (!requests.isEmpty()) {
+            echo.println("# fourways: verifying each request (statements, commits, the rows written), outside any timing...");
+            Map<String, Map<String, RequestCensus.Count>> requestCounts = RequestCensus.count(StoreBenchmark.settings(db), stores);
+            Map<String, Object> requestCensus = new LinkedHashMap<>();
+            requestCensus.put("statements", perRequest(requestCounts, RequestCensus.Count::statements));
+            requestCensus.put("commits", perRequest(requestCounts, RequestCensus.Count::commits));
+            JsonFiles.writeFile(out.resolve(Results.REQUEST_CENSUS), requestCensus);
+        }
 
         Map<String, Object> environment = environment(settings, started);
         JsonFiles.writeFile(out.resolve(Results.ENVIRONMENT), environment);
@@ -175,12 +210,19 @@ public final class Compare {
      */
     private static org.openjdk.jmh.runner.options.Options claimOptions(Mode mode, List<String> stores, String db, int users,
                                                                        int threads, Path result) {
-        ChainedOptionsBuilder o = common(new OptionsBuilder().include("^dev\\.fourways\\.bench\\.ClaimThroughputBenchmark\\."),
-                stores, db)
+        return threadedOptions(mode, "^dev\\.fourways\\.bench\\.ClaimThroughputBenchmark\\.",
+                ClaimThroughputBenchmark.MEASUREMENT_ITERATIONS, stores, db, users, threads, result);
+    }
+
+    /** A run of a concurrent benchmark at one thread count: the claims' or the requests'. */
+    private static org.openjdk.jmh.runner.options.Options threadedOptions(Mode mode, String include, int measurements,
+                                                                          List<String> stores, String db, int users,
+                                                                          int threads, Path result) {
+        ChainedOptionsBuilder o = common(new OptionsBuilder().include(include), stores, db)
                 .param("users", String.valueOf(users)).threads(threads)
                 .resultFormat(ResultFormatType.JSON).result(result.toString());
         switch (mode) {
-            case FULL -> o.forks(3).measurementIterations(2 * ClaimThroughputBenchmark.MEASUREMENT_ITERATIONS);
+            case FULL -> o.forks(3).measurementIterations(2 * measurements);
             case SMOKE -> o.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(20));
             case QUICK -> { }
         }
@@ -218,6 +260,17 @@ public final class Compare {
             }
         }
         return args.toArray(String[]::new);
+    }
+
+    private static Map<String, Map<String, Integer>> perRequest(Map<String, Map<String, RequestCensus.Count>> counts,
+                                                                java.util.function.ToIntFunction<RequestCensus.Count> field) {
+        Map<String, Map<String, Integer>> result = new LinkedHashMap<>();
+        counts.forEach((store, requests) -> {
+            Map<String, Integer> perRequest = new LinkedHashMap<>();
+            requests.forEach((request, count) -> perRequest.put(request, field.applyAsInt(count)));
+            result.put(store, perRequest);
+        });
+        return result;
     }
 
     private static Map<String, Map<String, Integer>> perOperation(Map<String, Map<String, StatementCensus.Count>> counts,
@@ -266,7 +319,8 @@ public final class Compare {
         env.put("stores", String.join(", ", settings.stores()));
         env.put("benchmarks", settings.bench().map(p -> "--bench " + p.pattern() + ": " + String.join(", ",
                 settings.queryBenchmarks()) + (settings.startup() ? ", start-up" : "")
-                + (settings.claims() ? ", claim throughput" : "")).orElse("all"));
+                + (settings.claims() ? ", claim throughput" : "")
+                + (settings.requests().isEmpty() ? "" : ", requests " + settings.requests())).orElse("all"));
         env.put("data", "%,d users × %d purchases".formatted(settings.users(), DataSet.PURCHASES_PER_USER));
         env.put("date", DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         env.put("wall time", formatDuration(Duration.between(started, Instant.now())));

@@ -159,8 +159,15 @@ final class CompareCommand implements Callable<Integer> {
             throw bad("--users: must be at least 1, was " + users);
         }
         Compare.Mode m = mode == null || mode.quick ? Compare.Mode.QUICK : mode.full ? Compare.Mode.FULL : Compare.Mode.SMOKE;
-        int n = users != null ? users : m == Compare.Mode.SMOKE ? 200 : 10_000;
-        return new RunSettings(m, stores(), database, n, pattern, outOrDefault());
+        int n = users != null ? users : m == Compare.Mode.SMOKE ? RequestBenchmark.MIN_USERS : 10_000;
+        RunSettings settings = new RunSettings(m, stores(), database, n, pattern, outOrDefault());
+        if (!settings.requests().isEmpty() && n < RequestBenchmark.MIN_USERS) {
+            throw bad("--users: the request benchmarks need at least " + RequestBenchmark.MIN_USERS + " users ("
+                    + RequestBenchmark.QUERIES + " that only one thread writes, for each of "
+                    + RequestBenchmark.THREADS.get(RequestBenchmark.THREADS.size() - 1) + " threads), was " + n
+                    + "; or leave the requests out with --bench");
+        }
+        return settings;
     }
 
     /** The model sizes for the start-up sweep; empty for {@code --growth none} and for a smoke run. */

@@ -120,6 +120,8 @@ final class ProgressFormat implements OutputFormat {
                 estimate.startupDone();
             } else if (benchmark.endsWith("." + RunSettings.CLAIMS_METHOD)) {
                 estimate.claimsDone();
+            } else if (benchmark.contains("." + RequestBenchmark.class.getSimpleName() + ".")) {
+                estimate.requestsDone(1);
             } else {
                 estimate.benchmarkDone(benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1));
             }

@@ -34,6 +34,11 @@ record QuickPlan(int warmups, String warmupTime, int measurements, String measur
      * query benchmarks (the claim's code is compiled): 4 × 500 ms warm-up, 5 × 500 ms measured.
      */
     static final QuickPlan CLAIMS = new QuickPlan(4, "500ms", 5, "500ms");
+    /**
+     * {@link RequestBenchmark} at each thread count, in the same warm JVM; the unit-of-work path is
+     * new to it (no query benchmark runs one), so twice the claims' warm-up.
+     */
+    static final QuickPlan REQUESTS = new QuickPlan(8, "500ms", 5, "500ms");
 
     static final Set<String> SLOW = Set.of("GraphBenchmarks.topSpenders", "BulkInsertBenchmark.createAll");
 

@@ -34,6 +34,10 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
     static final String STARTUP_CLASSES = "startup-classes.jsonl";
     /** The claim-throughput runs' JMH results ({@link ClaimThroughputBenchmark}), read by {@link ClaimThroughput}. */
     static final String CLAIMS = "claims.json";
+    /** The request runs' JMH results ({@link RequestBenchmark}, sample mode), read by {@link RequestThroughput}. */
+    static final String REQUESTS = "requests.json";
+    /** {@link RequestCensus}'s counts: {@code {"statements": {store: {request: n}}, "commits": {...}}}. */
+    static final String REQUEST_CENSUS = "requests-census.json";
     static final String ENVIRONMENT = "environment.json";
     static final String LOG = "jmh.log";
     /** The warm-up evidence, one JSON object a line, written by {@link ProgressFormat} from JMH's typed results. */
@@ -72,6 +76,29 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
             }
         }
         return found;
+    }
+
+    /** Per request, per store: the statements one request sent, from {@value #REQUEST_CENSUS}; empty when not counted. */
+    Map<String, Map<String, Integer>> requestStatements() {
+        return requestCensus("statements");
+    }
+
+    /** Per request, per store: the commits of one request, from {@value #REQUEST_CENSUS}; empty when not counted. */
+    Map<String, Map<String, Integer>> requestCommits() {
+        return requestCensus("commits");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Map<String, Integer>> requestCensus(String field) {
+        Path file = dir.resolve(REQUEST_CENSUS);
+        Map<String, Map<String, Integer>> byRequest = new LinkedHashMap<>();
+        if (!Files.exists(file)) {
+            return byRequest;
+        }
+        Map<String, Object> perStore = (Map<String, Object>) ((Map<String, Object>) JsonFiles.parse(text(file))).get(field);
+        perStore.forEach((store, requests) -> ((Map<String, Object>) requests).forEach((request, n) ->
+                byRequest.computeIfAbsent(request, k -> new LinkedHashMap<>()).put(store, ((Number) n).intValue())));
+        return byRequest;
     }
 
     /**

@@ -48,6 +48,13 @@ final class RunEstimate {
      * @param claims whether the claim-throughput benchmark runs (one fork per style and thread count)
      */
     static RunEstimate of(Compare.Mode mode, List<String> benchmarks, int stores, boolean startup, boolean claims) {
+        return of(mode, benchmarks, stores, startup, claims, 0);
+    }
+
+    /**
+     * @param requests how many of {@link RequestBenchmark}'s requests run (each at every thread count)
+     */
+    static RunEstimate of(Compare.Mode mode, List<String> benchmarks, int stores, boolean startup, boolean claims, int requests) {
         double work = benchmarks.stream().mapToDouble(b -> nominalSeconds(mode, b)).sum() * stores;
         if (startup) {
             work += stores * startupSeconds(mode);
@@ -55,6 +62,7 @@ final class RunEstimate {
         if (claims) {
             work += stores * ClaimThroughputBenchmark.THREADS.size() * claimSeconds(mode);
         }
+        work += stores * requests * RequestBenchmark.THREADS.size() * requestSeconds(mode);
         return new RunEstimate(mode, work);
     }
 
@@ -66,6 +74,17 @@ final class RunEstimate {
             case SMOKE -> 0.5;
             case QUICK -> TRIAL_SECONDS + QuickPlan.CLAIMS.warmups() * seconds(QuickPlan.CLAIMS.warmupTime())
                     + QuickPlan.CLAIMS.measurements() * seconds(QuickPlan.CLAIMS.measurementTime());
+            case FULL -> FULL_FORKS * (1 + TRIAL_SECONDS + iterations);
+        };
+    }
+
+    /** The nominal seconds of one request of one style at one thread count. */
+    static double requestSeconds(Compare.Mode mode) {
+        double iterations = 0.5 * (RequestBenchmark.WARMUP_ITERATIONS + 2 * RequestBenchmark.MEASUREMENT_ITERATIONS);
+        return switch (mode) {
+            case SMOKE -> 0.5;
+            case QUICK -> TRIAL_SECONDS + QuickPlan.REQUESTS.warmups() * seconds(QuickPlan.REQUESTS.warmupTime())
+                    + QuickPlan.REQUESTS.measurements() * seconds(QuickPlan.REQUESTS.measurementTime());
             case FULL -> FULL_FORKS * (1 + TRIAL_SECONDS + iterations);
         };
     }
@@ -110,6 +129,11 @@ final class RunEstimate {
     /** Counts one style's claim-throughput run at one worker count as done. */
     synchronized void claimsDone() {
         done += claimSeconds(mode);
+    }
+
+    /** Counts {@code requests} requests of one style at one thread count as done. */
+    synchronized void requestsDone(int requests) {
+        done += requests * requestSeconds(mode);
     }
 
     /** The time left for the whole run: the nominal work left, at the pace measured so far. */

@@ -22,9 +22,12 @@ record RunSettings(Compare.Mode mode, List<String> stores, String db, int users,
     /** The start-up benchmark's method, which {@code --bench} is matched against like the others. */
     static final String STARTUP_METHOD = Report.STARTUP;
 
-    /** The smoke test's run: every style found, every benchmark, 200 users, on H2. */
+    /**
+     * The smoke test's run: every style found, every benchmark, on H2, with the fewest users the
+     * request benchmarks run with ({@link RequestBenchmark#MIN_USERS}).
+     */
     static RunSettings smoke(Path out) {
-        return new RunSettings(Compare.Mode.SMOKE, Styles.found(), "h2", 200, Optional.empty(), out);
+        return new RunSettings(Compare.Mode.SMOKE, Styles.found(), "h2", RequestBenchmark.MIN_USERS, Optional.empty(), out);
     }
 
     /**
@@ -55,6 +58,20 @@ record RunSettings(Compare.Mode mode, List<String> stores, String db, int users,
         return selects(bench, CLAIMS_METHOD);
     }
 
+    /** The name {@code --bench} matches to select every request of {@link RequestBenchmark} ({@code request} selects them). */
+    static final String REQUESTS_NAME = "requests";
+
+    /**
+     * The requests of {@link RequestBenchmark} that run: all of them when {@code --bench} matches
+     * {@value #REQUESTS_NAME} (or is absent), else those whose method name it matches.
+     */
+    List<String> requests() {
+        if (selects(bench, REQUESTS_NAME)) {
+            return RequestThroughput.REQUESTS;
+        }
+        return RequestThroughput.REQUESTS.stream().filter(r -> selects(bench, r)).toList();
+    }
+
     /**
      * The query-cost benchmarks {@code bench} selects, as {@code Class.method}: the benchmark
      * classes in {@link Operations#BENCHMARK_CLASSES} order, each class's operations in
@@ -78,6 +95,8 @@ record RunSettings(Compare.Mode mode, List<String> stores, String db, int users,
         List<String> names = new ArrayList<>(Operations.ALL.stream().map(Operations.Operation::name).toList());
         names.add(STARTUP_METHOD);
         names.add(CLAIMS_METHOD);
+        names.add(REQUESTS_NAME);
+        names.addAll(RequestThroughput.REQUESTS);
         return names;
     }
 }

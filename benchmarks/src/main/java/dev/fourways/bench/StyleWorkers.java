@@ -95,20 +95,37 @@ final class StyleWorkers implements AutoCloseable {
      * rate, not a time per call).
      */
     List<Path> runClaims(List<Integer> threadCounts, Path out, RunEstimate estimate) throws IOException {
+        return runAtThreadCounts("claim throughput", "^dev\\.fourways\\.bench\\.ClaimThroughputBenchmark\\.", "claims",
+                QuickPlan.CLAIMS, threadCounts, out, estimate::claimsDone, estimate);
+    }
+
+    /**
+     * Runs {@link RequestBenchmark}'s selected requests in every worker at each thread count, as
+     * {@link #runClaims} runs the claims. Returns the JMH result files.
+     *
+     * @param requests the request methods to run ({@link RequestThroughput#REQUESTS} or some of them)
+     */
+    List<Path> runRequests(List<String> requests, List<Integer> threadCounts, Path out, RunEstimate estimate) throws IOException {
+        String include = "^dev\\.fourways\\.bench\\.RequestBenchmark\\.(" + String.join("|", requests) + ")$";
+        return runAtThreadCounts("requests", include, "requests", QuickPlan.REQUESTS, threadCounts, out,
+                () -> estimate.requestsDone(requests.size()), estimate);
+    }
+
+    private List<Path> runAtThreadCounts(String what, String include, String prefix, QuickPlan plan, List<Integer> threadCounts,
+                                         Path out, Runnable done, RunEstimate estimate) throws IOException {
         List<String> stores = List.copyOf(workers.keySet());
         List<Path> files = new ArrayList<>();
-        String include = "^dev\\.fourways\\.bench\\.ClaimThroughputBenchmark\\.";
-        Path warmups = out.resolve("warmups-claims.jsonl");
+        Path warmups = out.resolve("warmups-" + prefix + ".jsonl");
         for (int t = 0; t < threadCounts.size(); t++) {
             int threads = threadCounts.get(t);
             for (int s = 0; s < stores.size(); s++) {
                 String store = stores.get((s + t) % stores.size());
-                Path file = out.resolve("results-claims-" + threads + "-" + store + ".json");
-                console.printf("# fourways: claim throughput at %d worker%s on %s%n", threads, threads == 1 ? "" : "s", store);
-                workers.get(store).run(include, file, warmups, QuickPlan.CLAIMS, threads);
+                Path file = out.resolve("results-" + prefix + "-" + threads + "-" + store + ".json");
+                console.printf("# fourways: %s at %d thread%s on %s%n", what, threads, threads == 1 ? "" : "s", store);
+                workers.get(store).run(include, file, warmups, plan, threads);
                 files.add(file);
-                estimate.claimsDone();
-                console.printf("# fourways: claim throughput at %d on %s done, %s%n", threads, store, estimate.progress());
+                done.run();
+                console.printf("# fourways: %s at %d on %s done, %s%n", what, threads, store, estimate.progress());
             }
         }
         Files.deleteIfExists(warmups);

@@ -13,7 +13,7 @@ class CompareCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
-            "--store", "--store nosuch", "--db oracle", "--bench nosuch", "--bench (", "--combine", "--users 0", "--frobnicate",
+            "--store", "--store nosuch", "--db oracle", "--bench nosuch", "--bench (", "--combine", "--users 0", "--users 1279", "--bench updates --users 1279", "--frobnicate",
             "--growth", "--growth x", "--growth 1", "--growth 10,none", "--growth 6000", "--quick --full"})
     void aBadOptionIsRefusedWithExitCodeTwoBeforeAnythingRuns(String options) {
         assertThat(CompareCommand.execute(("--check " + options).split(" ")))
@@ -21,7 +21,8 @@ class CompareCommandTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"--growth none", "--growth 10", "--growth 100,10,100", "--store jdbc,jooq --bench findById", "--full"})
+    @ValueSource(strings = {"--growth none", "--growth 10", "--growth 100,10,100", "--store jdbc,jooq --bench findById", "--full",
+            "--users 1280", "--bench findById --users 200"})
     void goodOptionsPassTheCheck(String options) {
         assertThat(CompareCommand.execute(("--check " + options).split(" "))).as("./compare %s", options).isZero();
     }

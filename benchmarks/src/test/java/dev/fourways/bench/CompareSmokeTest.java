@@ -65,16 +65,36 @@ class CompareSmokeTest {
                         });
             }
         }
+        List<RequestThroughput> requests = RequestThroughput.read(out);
+        for (String store : stores) {
+            for (String request : RequestThroughput.REQUESTS) {
+                for (int threads : RequestBenchmark.THREADS) {
+                    assertThat(requests).as("%s of %s at %d threads", request, store, threads).anySatisfy(r -> {
+                        assertThat(List.of(r.request(), r.store(), r.threads())).isEqualTo(List.of(request, store, threads));
+                        assertThat(r.perSecond()).as("requests per second").isPositive();
+                        assertThat(r.p99Us()).as("p99 at least p50").isGreaterThanOrEqualTo(r.p50Us());
+                    });
+                }
+                assertThat(results.requestStatements().get(request)).as("the census of %s's %s", store, request).containsKey(store);
+            }
+            assertThat(results.requestStatements().get("multipleQueries").get(store))
+                    .as("multipleQueries sends its 20 reads").isEqualTo(RequestBenchmark.QUERIES);
+        }
         String markdown = Files.readString(report);
         assertThat(out.resolve(Results.LOG)).as("JMH's output, kept in the log").isNotEmptyFile();
         assertThat(Files.readString(out.resolve(Results.LOG))).as("± decoded, not ??").containsAnyOf("±", "≈").doesNotContain("??");
         assertThat(out.resolve("REPORT.html")).as("the HTML report").isNotEmptyFile();
         assertThat(markdown).contains("## Summary", "## At a glance", "## Start-up", "## Claims under concurrency",
+                "## Requests under concurrency",
                 "## Environment and settings").doesNotContain("## Not timed");
         List<String> charts = new ArrayList<>(List.of("startup"));
         for (Operations.Family family : Operations.FAMILIES) {
             assertThat(markdown).contains("## " + family.title());
             charts.add(family.id());
+        }
+        for (String request : RequestThroughput.REQUESTS) {
+            charts.add("requests-" + request);
+            charts.add("latency-" + request);
         }
         for (String chart : charts) {
             assertThat(out.resolve("chart-" + chart + "-h2.png")).as("the %s chart", chart).isNotEmptyFile();
