@@ -152,7 +152,7 @@ public final class CodeCutter {
                 for (MethodDeclaration m : type.getMethods()) {
                     if (called.contains(m.getNameAsString())) {
                         sections.add(new CodeSection("`" + name + "." + m.getNameAsString() + "`", source.path(), "java",
-                                source.text(m), false));
+                                constantsOfAnnotations(style, source, type, m) + source.text(m), false));
                     }
                 }
             } else {
@@ -160,6 +160,32 @@ public final class CodeCutter {
             }
         }
         return sections;
+    }
+
+    /**
+     * The constants a method's annotations name ({@code @HQL(BY_USERNAME)}, or
+     * {@code @HQL(UserQueries.BY_USERNAME)} from another type of the package), each declaration on
+     * its own lines, so the page shows the query and not only its name; empty when there are none.
+     */
+    private String constantsOfAnnotations(Style style, SourceFile source, TypeDeclaration<?> type, MethodDeclaration m) {
+        StringBuilder out = new StringBuilder();
+        for (com.github.javaparser.ast.expr.AnnotationExpr a : m.getAnnotations()) {
+            a.findAll(NameExpr.class).forEach(n -> constant(source, type, n.getNameAsString()).ifPresent(out::append));
+            a.findAll(FieldAccessExpr.class).forEach(f -> {
+                Path other = style.packageDir(root).resolve(f.getScope().toString() + ".java");
+                if (Files.isRegularFile(other)) {
+                    SourceFile otherSource = SourceFile.read(root, other);
+                    constant(otherSource, otherSource.unit().getType(0), f.getNameAsString()).ifPresent(out::append);
+                }
+            });
+        }
+        return out.toString();
+    }
+
+    private static java.util.Optional<String> constant(SourceFile source, TypeDeclaration<?> type, String name) {
+        return type.getFields().stream()
+                .filter(f -> f.getVariables().stream().anyMatch(v -> v.getNameAsString().equals(name)))
+                .findFirst().map(f -> source.text(f) + "\n\n");
     }
 
     /** An entity's class annotations and the fields that carry a mapping annotation, with their comments. */

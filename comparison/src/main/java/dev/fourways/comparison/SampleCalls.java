@@ -78,7 +78,13 @@ public final class SampleCalls {
             // The update path, the one that differs most between databases (the insert path is create's SQL with a clause).
             Map.entry("upsert", (s, d, n) -> s.upsert(new NewUser("user04", "upserted" + n + "@seed.test", "User 4",
                     BASE.plus(4, ChronoUnit.HOURS)))),
-            Map.entry("claimPaidPurchases", (s, d, n) -> s.claimPaidPurchases(2)));
+            Map.entry("claimPaidPurchases", (s, d, n) -> s.claimPaidPurchases(2)),
+            // A small request: read a user twice, then change it, in one unit of work.
+            Map.entry("inUnitOfWork", (s, d, n) -> s.inUnitOfWork(unit -> {
+                User read = unit.findById(d.ids().get(1)).orElseThrow();
+                unit.findById(read.id());
+                return unit.changeEmail(read.id(), read.version(), "unit" + n + "@seed.test");
+            })));
 
     private SampleCalls() {
     }
