@@ -24,13 +24,8 @@ record ClaimThroughput(String store, int threads, double claims, double claimsEr
     /** Every claim-throughput result of one run folder; empty when the run measured none. */
     @SuppressWarnings("unchecked")
     static List<ClaimThroughput> read(Path dir) {
-        Path file = dir.resolve(Results.CLAIMS);
         List<ClaimThroughput> found = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return found;
-        }
-        for (Object o : (List<Object>) JsonFiles.parse(Results.text(file))) {
-            Map<String, Object> r = (Map<String, Object>) o;
+        for (Map<String, Object> r : results(dir, RunSettings.CLAIMS_METHOD)) {
             Map<String, Object> primary = (Map<String, Object>) r.get("primaryMetric");
             Map<String, Object> secondary = (Map<String, Object>) r.getOrDefault("secondaryMetrics", Map.of());
             double calls = auxCount(secondary, "claims");
@@ -117,6 +112,22 @@ record ClaimThroughput(String store, int threads, double claims, double claimsEr
         md.append('\n');
     }
 
+    /**
+     * The JMH results in a run folder's {@value Results#CLAIMS} of one contention benchmark method
+     * (the file holds the claims' and the upserts'); empty when there is no such file or result.
+     */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> results(Path dir, String method) {
+        Path file = dir.resolve(Results.CLAIMS);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        return ((List<Object>) JsonFiles.parse(Results.text(file))).stream()
+                .map(o -> (Map<String, Object>) o)
+                .filter(r -> ((String) r.get("benchmark")).endsWith("." + method))
+                .toList();
+    }
+
     /** An {@code AuxCounters} rate (per second); only its proportion to another counter is used. */
     @SuppressWarnings("unchecked")
     private static double auxCount(Map<String, Object> secondary, String name) {
@@ -128,11 +139,11 @@ record ClaimThroughput(String store, int threads, double claims, double claimsEr
         return all.stream().filter(c -> c.store.equals(store) && c.threads == threads).findFirst();
     }
 
-    private static double number(Object o) {
+    static double number(Object o) {
         return o instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
-    private static String format(String pattern, double value) {
+    static String format(String pattern, double value) {
         return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, pattern, value);
     }
 }

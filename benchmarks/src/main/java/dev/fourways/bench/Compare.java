@@ -77,11 +77,12 @@ public final class Compare {
         List<Path> results = new ArrayList<>();
         List<String> benchmarks = settings.queryBenchmarks();
         List<String> requests = settings.requests();
-        RunEstimate estimate = RunEstimate.of(mode, benchmarks, stores.size(), settings.startup(), settings.claims(),
+        List<String> contention = settings.contention();
+        RunEstimate estimate = RunEstimate.of(mode, benchmarks, stores.size(), settings.startup(), contention,
                 requests.size());
         echo.printf("fourways compare (%s): stores %s on %s, %,d users; %d query benchmarks%s; %s.%n",
                 mode.name().toLowerCase(), stores, db, users, benchmarks.size(),
-                (settings.startup() ? " and start-up" : "") + (settings.claims() ? ", claim throughput at " + ClaimThroughputBenchmark.THREADS + " threads" : "")
+                (settings.startup() ? " and start-up" : "") + (contention.isEmpty() ? "" : ", " + contention + " at " + ClaimThroughputBenchmark.THREADS + " threads")
                         + (requests.isEmpty() ? "" : ", requests " + requests + " at " + RequestBenchmark.THREADS + " threads"),
                 estimate.describeTotal());
         // One include for the whole list (full and smoke modes): the registry's Class.method names, as regexes.
@@ -100,12 +101,12 @@ public final class Compare {
         if (benchmarks.isEmpty()) {
             echo.println("# fourways: no query benchmark matches --bench");
         }
-        if (mode == Mode.QUICK && (!benchmarks.isEmpty() || settings.claims() || !requests.isEmpty())) {
+        if (mode == Mode.QUICK && (!benchmarks.isEmpty() || !contention.isEmpty() || !requests.isEmpty())) {
             try (PrintStream console = ConsoleLog.stream(echo, log, banners);
                  StyleWorkers workers = StyleWorkers.start(stores, db, users, List.of(passThrough()), console)) {
                 results.addAll(workers.runInterleaved(benchmarks, QuickPlan::of, out, estimate));
-                if (settings.claims()) {
-                    claims.addAll(workers.runClaims(ClaimThroughputBenchmark.THREADS, out, estimate));
+                if (!contention.isEmpty()) {
+                    claims.addAll(workers.runContention(contention, ClaimThroughputBenchmark.THREADS, out, estimate));
                 }
                 if (!requests.isEmpty()) {
                     requestFiles.addAll(workers.runRequests(requests, RequestBenchmark.THREADS, out, estimate));
@@ -118,21 +119,21 @@ public final class Compare {
             }
             results.add(query);
         }
-        if (settings.claims() && mode != Mode.QUICK) {
+        if (!contention.isEmpty() && mode != Mode.QUICK) {
             // Each worker count is its own JMH run (JMH's threads are a run option, not a @Param):
             // every style at 1 thread, then every style at 4, then 16.
             Path claimWarmups = out.resolve("warmups-claims.jsonl");
             try (PrintStream console = ConsoleLog.stream(echo, log, banners)) {
                 for (int threads : ClaimThroughputBenchmark.THREADS) {
                     Path file = out.resolve("results-claims-" + threads + ".json");
-                    new Runner(claimOptions(mode, stores, db, users, threads, file),
-                            ProgressFormat.over(console, stores.size(), claimWarmups, estimate)).run();
+                    new Runner(claimOptions(mode, settings.contentionInclude(), stores, db, users, threads, file),
+                            ProgressFormat.over(console, stores.size() * contention.size(), claimWarmups, estimate)).run();
                     claims.add(file);
                 }
             }
             Files.deleteIfExists(claimWarmups);
         }
-        if (settings.claims()) {
+        if (!contention.isEmpty()) {
             mergeResults(claims, out.resolve(Results.CLAIMS));
         }
         if (!requests.isEmpty() && mode != Mode.QUICK) {
@@ -205,13 +206,12 @@ public final class Compare {
     }
 
     /**
-     * The claim-throughput run at one worker count: a fork per style (the class's warm-up and
-     * measurement, 3 forks in full mode), in-process with 20 ms in a smoke run.
+     * The contention run (claims, upserts) at one worker count: a fork per style and benchmark (the
+     * classes' warm-up and measurement, 3 forks in full mode), in-process with 20 ms in a smoke run.
      */
-    private static org.openjdk.jmh.runner.options.Options claimOptions(Mode mode, List<String> stores, String db, int users,
-                                                                       int threads, Path result) {
-        return threadedOptions(mode, "^dev\\.fourways\\.bench\\.ClaimThroughputBenchmark\\.",
-                ClaimThroughputBenchmark.MEASUREMENT_ITERATIONS, stores, db, users, threads, result);
+    private static org.openjdk.jmh.runner.options.Options claimOptions(Mode mode, String include, List<String> stores, String db,
+                                                                       int users, int threads, Path result) {
+        return threadedOptions(mode, include, ClaimThroughputBenchmark.MEASUREMENT_ITERATIONS, stores, db, users, threads, result);
     }
 
     /** A run of a concurrent benchmark at one thread count: the claims' or the requests'. */
@@ -317,10 +317,15 @@ public final class Compare {
             case SMOKE -> "smoke (the test): in-process, one short iteration; the numbers mean nothing";
         });
         env.put("stores", String.join(", ", settings.stores()));
-        env.put("benchmarks", settings.bench().map(p -> "--bench " + p.pattern() + ": " + String.join(", ",
-                settings.queryBenchmarks()) + (settings.startup() ? ", start-up" : "")
-                + (settings.claims() ? ", claim throughput" : "")
-                + (settings.requests().isEmpty() ? "" : ", requests " + settings.requests())).orElse("all"));
+        List<String> selected = new ArrayList<>(settings.queryBenchmarks());
+        if (settings.startup()) {
+            selected.add("start-up");
+        }
+        selected.addAll(settings.contention());
+        if (!settings.requests().isEmpty()) {
+            selected.add("requests " + settings.requests());
+        }
+        env.put("benchmarks", settings.bench().map(p -> "--bench " + p.pattern() + ": " + String.join(", ", selected)).orElse("all"));
         env.put("data", "%,d users × %d purchases".formatted(settings.users(), DataSet.PURCHASES_PER_USER));
         env.put("date", DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         env.put("wall time", formatDuration(Duration.between(started, Instant.now())));

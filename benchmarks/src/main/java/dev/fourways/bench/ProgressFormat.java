@@ -118,8 +118,8 @@ final class ProgressFormat implements OutputFormat {
             String benchmark = current.getBenchmark();
             if (benchmark.endsWith("." + Report.STARTUP)) {
                 estimate.startupDone();
-            } else if (benchmark.endsWith("." + RunSettings.CLAIMS_METHOD)) {
-                estimate.claimsDone();
+            } else if (benchmark.endsWith("." + RunSettings.CLAIMS_METHOD) || benchmark.endsWith("." + RunSettings.UPSERTS_METHOD)) {
+                estimate.contentionDone(benchmark.substring(benchmark.lastIndexOf('.') + 1));
             } else if (benchmark.contains("." + RequestBenchmark.class.getSimpleName() + ".")) {
                 estimate.requestsDone(1);
             } else {

@@ -35,12 +35,24 @@ record QuickPlan(int warmups, String warmupTime, int measurements, String measur
      */
     static final QuickPlan CLAIMS = new QuickPlan(4, "500ms", 5, "500ms");
     /**
+     * {@link UpsertThroughputBenchmark} at each worker count: 24 × 500 ms warm-up, as in a fresh
+     * fork. Measured with JMH's {@code -prof comp} (jdbc, H2, one worker, a fresh JVM): the JIT
+     * compilers were busy about 500 ms of every 500 ms iteration for the first 8 s, and the rate
+     * rose from 2,300 to 35,000 upserts/s only then; 4 × 500 ms timed the compilers.
+     */
+    static final QuickPlan UPSERTS = new QuickPlan(UpsertThroughputBenchmark.WARMUP_ITERATIONS, "500ms", 5, "500ms");
+    /**
      * {@link RequestBenchmark} at each thread count, in the same warm JVM; the unit-of-work path is
      * new to it (no query benchmark runs one), so twice the claims' warm-up.
      */
     static final QuickPlan REQUESTS = new QuickPlan(8, "500ms", 5, "500ms");
 
     static final Set<String> SLOW = Set.of("GraphBenchmarks.topSpenders", "BulkInsertBenchmark.createAll");
+
+    /** The plan of a contention benchmark, by its method ({@link RunSettings#CLAIMS_METHOD} or {@link RunSettings#UPSERTS_METHOD}). */
+    static QuickPlan ofContention(String method) {
+        return RunSettings.UPSERTS_METHOD.equals(method) ? UPSERTS : CLAIMS;
+    }
 
     /** The plan for a benchmark named {@code Class.method}, as {@link Operations.Operation#benchmarkName()} names it. */
     static QuickPlan of(String benchmark) {

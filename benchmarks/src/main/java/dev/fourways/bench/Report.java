@@ -103,6 +103,7 @@ final class Report {
         }
         startup();
         md.append(ClaimThroughput.markdown(runs));
+        md.append(UpsertThroughput.markdown(runs));
         md.append(RequestThroughput.markdown(runs));
         growth();
         charts();
@@ -416,7 +417,7 @@ final class Report {
             settings.forEach((c, s) -> md.append("| ").append(c).append(" | ").append(s).append(" |\n"));
             md.append('\n');
         }
-        md.append("Raw data: `results.json` (JMH), `claims.json` (JMH, claim throughput), `requests.json` (JMH sample mode, requests) with `requests-census.json`, `statements.json` (the census), `startup-classes.jsonl`, ")
+        md.append("Raw data: `results.json` (JMH), `claims.json` (JMH, claim and upsert throughput), `requests.json` (JMH sample mode, requests) with `requests-census.json`, `statements.json` (the census), `startup-classes.jsonl`, ")
                 .append("`environment.json`, `jmh.log` (the console output) in each run's folder.\n");
     }
 

@@ -32,7 +32,10 @@ record Results(Path dir, String db, String label, List<Score> scores, Map<String
     static final String RESULTS = "results.json";
     static final String STATEMENTS = "statements.json";
     static final String STARTUP_CLASSES = "startup-classes.jsonl";
-    /** The claim-throughput runs' JMH results ({@link ClaimThroughputBenchmark}), read by {@link ClaimThroughput}. */
+    /**
+     * The contention runs' JMH results: {@link ClaimThroughputBenchmark}'s, read by {@link ClaimThroughput},
+     * and {@link UpsertThroughputBenchmark}'s, read by {@link UpsertThroughput} (told apart by the benchmark's name).
+     */
     static final String CLAIMS = "claims.json";
     /** The request runs' JMH results ({@link RequestBenchmark}, sample mode), read by {@link RequestThroughput}. */
     static final String REQUESTS = "requests.json";

@@ -41,39 +41,41 @@ final class RunEstimate {
      * @param startup    whether the start-up benchmark runs
      */
     static RunEstimate of(Compare.Mode mode, List<String> benchmarks, int stores, boolean startup) {
-        return of(mode, benchmarks, stores, startup, false);
+        return of(mode, benchmarks, stores, startup, List.of(), 0);
     }
 
     /**
-     * @param claims whether the claim-throughput benchmark runs (one fork per style and thread count)
+     * @param contention the contention benchmarks that run, {@link RunSettings#contention()} (each at every worker count)
+     * @param requests   how many of {@link RequestBenchmark}'s requests run (each at every thread count)
      */
-    static RunEstimate of(Compare.Mode mode, List<String> benchmarks, int stores, boolean startup, boolean claims) {
-        return of(mode, benchmarks, stores, startup, claims, 0);
-    }
-
-    /**
-     * @param requests how many of {@link RequestBenchmark}'s requests run (each at every thread count)
-     */
-    static RunEstimate of(Compare.Mode mode, List<String> benchmarks, int stores, boolean startup, boolean claims, int requests) {
+    static RunEstimate of(Compare.Mode mode, List<String> benchmarks, int stores, boolean startup, List<String> contention,
+                          int requests) {
         double work = benchmarks.stream().mapToDouble(b -> nominalSeconds(mode, b)).sum() * stores;
         if (startup) {
             work += stores * startupSeconds(mode);
         }
-        if (claims) {
-            work += stores * ClaimThroughputBenchmark.THREADS.size() * claimSeconds(mode);
+        for (String benchmark : contention) {
+            work += stores * ClaimThroughputBenchmark.THREADS.size() * contentionSeconds(mode, benchmark.substring(benchmark.indexOf('.') + 1));
         }
         work += stores * requests * RequestBenchmark.THREADS.size() * requestSeconds(mode);
         return new RunEstimate(mode, work);
     }
 
-    /** The nominal seconds of one claim-throughput run of one style at one worker count (a fork per run in full mode). */
-    static double claimSeconds(Compare.Mode mode) {
+    /**
+     * The nominal seconds of one contention benchmark of one style at one worker count (a fork per
+     * run in full mode).
+     *
+     * @param method {@link RunSettings#CLAIMS_METHOD} or {@link RunSettings#UPSERTS_METHOD}
+     */
+    static double contentionSeconds(Compare.Mode mode, String method) {
+        boolean upserts = RunSettings.UPSERTS_METHOD.equals(method);
+        int warmups = upserts ? UpsertThroughputBenchmark.WARMUP_ITERATIONS : ClaimThroughputBenchmark.WARMUP_ITERATIONS;
         // Full mode: the class's 500 ms iterations, with twice the measured ones (Compare.claimOptions).
-        double iterations = 0.5 * (ClaimThroughputBenchmark.WARMUP_ITERATIONS + 2 * ClaimThroughputBenchmark.MEASUREMENT_ITERATIONS);
+        double iterations = 0.5 * (warmups + 2 * ClaimThroughputBenchmark.MEASUREMENT_ITERATIONS);
+        QuickPlan plan = QuickPlan.ofContention(method);
         return switch (mode) {
             case SMOKE -> 0.5;
-            case QUICK -> TRIAL_SECONDS + QuickPlan.CLAIMS.warmups() * seconds(QuickPlan.CLAIMS.warmupTime())
-                    + QuickPlan.CLAIMS.measurements() * seconds(QuickPlan.CLAIMS.measurementTime());
+            case QUICK -> TRIAL_SECONDS + plan.warmups() * seconds(plan.warmupTime()) + plan.measurements() * seconds(plan.measurementTime());
             case FULL -> FULL_FORKS * (1 + TRIAL_SECONDS + iterations);
         };
     }
@@ -126,9 +128,9 @@ final class RunEstimate {
         done += startupSeconds(mode);
     }
 
-    /** Counts one style's claim-throughput run at one worker count as done. */
-    synchronized void claimsDone() {
-        done += claimSeconds(mode);
+    /** Counts one style's run of one contention benchmark (by its method) at one worker count as done. */
+    synchronized void contentionDone(String method) {
+        done += contentionSeconds(mode, method);
     }
 
     /** Counts {@code requests} requests of one style at one thread count as done. */

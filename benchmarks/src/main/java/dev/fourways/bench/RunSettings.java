@@ -58,6 +58,30 @@ record RunSettings(Compare.Mode mode, List<String> stores, String db, int users,
         return selects(bench, CLAIMS_METHOD);
     }
 
+    /** The upsert-throughput benchmark's method ({@code upsert} selects it, with the single-thread {@code upsert}). */
+    static final String UPSERTS_METHOD = "upsertThroughput";
+
+    /**
+     * The contention benchmarks selected, as {@code Class.method}: {@link ClaimThroughputBenchmark}
+     * and {@link UpsertThroughputBenchmark}, which run together at each worker count
+     * ({@link ClaimThroughputBenchmark#THREADS}) and write one results file, {@value Results#CLAIMS}.
+     */
+    List<String> contention() {
+        List<String> selected = new ArrayList<>();
+        if (claims()) {
+            selected.add(ClaimThroughputBenchmark.class.getSimpleName() + "." + CLAIMS_METHOD);
+        }
+        if (selects(bench, UPSERTS_METHOD)) {
+            selected.add(UpsertThroughputBenchmark.class.getSimpleName() + "." + UPSERTS_METHOD);
+        }
+        return selected;
+    }
+
+    /** The JMH include of {@link #contention()}, an anchored regex; meaningless when it is empty. */
+    String contentionInclude() {
+        return "^dev\\.fourways\\.bench\\.(" + String.join("|", contention()).replace(".", "\\.") + ")$";
+    }
+
     /** The name {@code --bench} matches to select every request of {@link RequestBenchmark} ({@code request} selects them). */
     static final String REQUESTS_NAME = "requests";
 
@@ -95,6 +119,7 @@ record RunSettings(Compare.Mode mode, List<String> stores, String db, int users,
         List<String> names = new ArrayList<>(Operations.ALL.stream().map(Operations.Operation::name).toList());
         names.add(STARTUP_METHOD);
         names.add(CLAIMS_METHOD);
+        names.add(UPSERTS_METHOD);
         names.add(REQUESTS_NAME);
         names.addAll(RequestThroughput.REQUESTS);
         return names;

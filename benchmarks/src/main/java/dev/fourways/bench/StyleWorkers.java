@@ -89,19 +89,29 @@ final class StyleWorkers implements AutoCloseable {
     }
 
     /**
-     * Runs {@link ClaimThroughputBenchmark} in every worker at each worker-thread count: every
-     * style at the first count, then every style at the next, the styles' order rotating as in
+     * Runs the contention benchmarks ({@link ClaimThroughputBenchmark}, {@link UpsertThroughputBenchmark})
+     * in every worker, one benchmark after the other, each at every worker-thread count: every style
+     * at the first count, then every style at the next, the styles' order rotating as in
      * {@link #runInterleaved}. Returns the JMH result files; the warm-up evidence is not kept (a
      * rate, not a time per call).
+     *
+     * @param benchmarks {@link RunSettings#contention()}: {@code Class.method} names
      */
-    List<Path> runClaims(List<Integer> threadCounts, Path out, RunEstimate estimate) throws IOException {
-        return runAtThreadCounts("claim throughput", "^dev\\.fourways\\.bench\\.ClaimThroughputBenchmark\\.", "claims",
-                QuickPlan.CLAIMS, threadCounts, out, estimate::claimsDone, estimate);
+    List<Path> runContention(List<String> benchmarks, List<Integer> threadCounts, Path out, RunEstimate estimate)
+            throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String benchmark : benchmarks) {
+            String include = "^dev\\.fourways\\.bench\\." + benchmark.replace(".", "\\.") + "$";
+            String method = benchmark.substring(benchmark.indexOf('.') + 1);
+            files.addAll(runAtThreadCounts(method, include, method, QuickPlan.ofContention(method), threadCounts, out,
+                    () -> estimate.contentionDone(method), estimate));
+        }
+        return files;
     }
 
     /**
      * Runs {@link RequestBenchmark}'s selected requests in every worker at each thread count, as
-     * {@link #runClaims} runs the claims. Returns the JMH result files.
+     * {@link #runContention} runs the claims. Returns the JMH result files.
      *
      * @param requests the request methods to run ({@link RequestThroughput#REQUESTS} or some of them)
      */

@@ -65,6 +65,14 @@ class CompareSmokeTest {
                         });
             }
         }
+        List<UpsertThroughput> upserts = UpsertThroughput.read(out);
+        for (String store : stores) {
+            for (int threads : ClaimThroughputBenchmark.THREADS) {
+                assertThat(upserts).as("upsert throughput of %s at %d workers", store, threads)
+                        .anySatisfy(u -> assertThat(List.of(u.store(), u.threads())).isEqualTo(List.of(store, threads)))
+                        .allSatisfy(u -> assertThat(u.upserts()).as("upserts per second").isPositive());
+            }
+        }
         List<RequestThroughput> requests = RequestThroughput.read(out);
         for (String store : stores) {
             for (String request : RequestThroughput.REQUESTS) {
