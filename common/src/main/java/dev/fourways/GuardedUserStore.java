@@ -4,6 +4,7 @@ import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
@@ -171,6 +172,11 @@ public final class GuardedUserStore implements UserStore {
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
         return call("findWithPurchases", () -> store.findWithPurchases(userId));
+    }
+
+    @Override
+    public Optional<PurchaseWithUser> findPurchase(long purchaseId) {
+        return call("findPurchase", () -> store.findPurchase(purchaseId));
     }
 
     @Override

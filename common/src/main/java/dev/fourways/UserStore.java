@@ -4,6 +4,7 @@ import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
@@ -55,7 +56,7 @@ import java.util.stream.Stream;
  *   <tr><th>operations</th><th>transaction</th><th>on success</th><th>on failure</th></tr>
  *   <tr><td>{@link #create}, {@link #addPurchase}, {@link #delete},
  *       {@link #cancelPurchasesPlacedBefore}, {@link #findById}, {@link #findByUsername},
- *       {@link #count}, {@link #listAfter}, {@link #search}, {@link #findWithPurchases},
+ *       {@link #count}, {@link #listAfter}, {@link #search}, {@link #findWithPurchases}, {@link #findPurchase},
  *       {@link #pageWithPurchases}, {@link #topSpenders}</td>
  *       <td>autocommit: the one statement is its own transaction. {@code create} and
  *       {@code addPurchase} may first refill the store's block of reserved ids from a sequence,
@@ -226,6 +227,18 @@ public interface UserStore extends AutoCloseable {
      * @return the user and purchases, or an empty {@code Optional} when there is no such user
      */
     Optional<UserWithPurchases> findWithPurchases(long userId);
+
+    /**
+     * A purchase with the user who placed it (many-to-one), in one statement: the purchase joined
+     * to its user, never a second query for the user, whatever the style's mapping does by
+     * default (an ORM's lazy or eager association must not add a round trip).
+     * Budget: exactly 1 statement, in autocommit.
+     *
+     * @param purchaseId any value; an id no purchase has gives an empty {@code Optional}
+     * @return the purchase and its user as stored now, or an empty {@code Optional} when there is
+     *         no purchase with that id
+     */
+    Optional<PurchaseWithUser> findPurchase(long purchaseId);
 
     /**
      * A page of users, in {@link #page} order, each with all their purchases (ordered as in

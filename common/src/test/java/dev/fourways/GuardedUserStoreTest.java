@@ -55,6 +55,7 @@ class GuardedUserStoreTest {
                 op("delete", s -> s.delete(1)),
                 op("addPurchase", s -> s.addPurchase(1, PURCHASE)),
                 op("findWithPurchases", s -> s.findWithPurchases(1)),
+                op("findPurchase", s -> s.findPurchase(1)),
                 op("pageWithPurchases", s -> s.pageWithPurchases(0, 20)),
                 op("cancelPurchasesPlacedBefore", s -> s.cancelPurchasesPlacedBefore(T)),
                 op("topSpenders", s -> s.topSpenders(T, 10)),

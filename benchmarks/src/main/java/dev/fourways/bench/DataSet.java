@@ -43,11 +43,13 @@ public final class DataSet {
     private final long[] userIds;
     private final String[] usernames;
     private final String[] emails;
+    private final long[] purchaseIds;
 
-    private DataSet(long[] userIds, String[] usernames, String[] emails) {
+    private DataSet(long[] userIds, String[] usernames, String[] emails, long[] purchaseIds) {
         this.userIds = userIds;
         this.usernames = usernames;
         this.emails = emails;
+        this.purchaseIds = purchaseIds;
     }
 
     /**
@@ -77,7 +79,22 @@ public final class DataSet {
         }
         insertPurchases(dataSource, ids, new Random(42), BASE.plus(1, ChronoUnit.DAYS), 730L * 24 * 3600);
         settle(dataSource);
-        return new DataSet(ids, names, emails);
+        return new DataSet(ids, names, emails, purchaseIds(dataSource));
+    }
+
+    /** Every seeded purchase's id, ascending: the database gave them (the column's default). */
+    private static long[] purchaseIds(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select id from purchases order by id");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            List<Long> found = new ArrayList<>();
+            while (rs.next()) {
+                found.add(rs.getLong(1));
+            }
+            return found.stream().mapToLong(Long::longValue).toArray();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the seeded purchases' ids: " + e.getMessage(), e);
+        }
     }
 
     /** The seeded user number {@code i} (from 0), before it has an id. */
@@ -204,6 +221,15 @@ public final class DataSet {
     }
 
     /** How many users were seeded. */
+    public int purchaseCount() {
+        return purchaseIds.length;
+    }
+
+    /** The id of seeded purchase number {@code i} (from 0, in id order), {@code i} below {@link #purchaseCount()}. */
+    public long purchaseId(int i) {
+        return purchaseIds[i];
+    }
+
     public int size() {
         return userIds.length;
     }

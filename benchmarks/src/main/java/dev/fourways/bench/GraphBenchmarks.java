@@ -1,5 +1,6 @@
 package dev.fourways.bench;
 
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.UserWithPurchases;
 import java.util.List;
@@ -13,6 +14,12 @@ public class GraphBenchmarks extends StoreBenchmark {
     @Benchmark
     public Optional<UserWithPurchases> findWithPurchases() {
         return workload.findWithPurchases(userStore, call++);
+    }
+
+    /** A random purchase with its user (many-to-one), one statement. */
+    @Benchmark
+    public Optional<PurchaseWithUser> findPurchase() {
+        return workload.findPurchase(userStore, call++);
     }
 
     /** 20 users with 10 purchases each (200 purchase rows), at most two statements. */

@@ -133,6 +133,8 @@ final class Operations {
             }),
             new Operation("findWithPurchases", GRAPHS, GraphBenchmarks.class, VARYING,
                     (s, a, k) -> a.workload().findWithPurchases(s, k)),
+            new Operation("findPurchase", GRAPHS, GraphBenchmarks.class, VARYING,
+                    (s, a, k) -> a.workload().findPurchase(s, k)),
             new Operation("pageWithPurchases", GRAPHS, GraphBenchmarks.class, VARYING,
                     (s, a, k) -> a.workload().pageWithPurchases(s, k)),
             new Operation("topSpenders", GRAPHS, GraphBenchmarks.class, VARYING, (s, a, k) -> a.workload().topSpenders(s, k)),

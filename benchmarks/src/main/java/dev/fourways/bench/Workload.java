@@ -2,6 +2,7 @@ package dev.fourways.bench;
 
 import dev.fourways.UserStore;
 import dev.fourways.domain.Page;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
@@ -154,6 +155,11 @@ public final class Workload {
 
     public Optional<UserWithPurchases> findWithPurchases(UserStore store, int k) {
         return store.findWithPurchases(data.id(pick(k)));
+    }
+
+    /** A random seeded purchase with its user (many-to-one), by the same random picks as the user reads. */
+    public Optional<PurchaseWithUser> findPurchase(UserStore store, int k) {
+        return store.findPurchase(data.purchaseId(Math.floorMod(pick(k) * DataSet.PURCHASES_PER_USER + k, data.purchaseCount())));
     }
 
     /** One of the first 50 pages of 20 users, each with their 10 purchases: 200 purchases in all. */

@@ -55,6 +55,7 @@ class OperationsTest {
                 .filter(name -> !name.startsWith(StartupBenchmark.class.getName() + "."))
                 // Run by ./compare on its own (a rate at several worker counts), not a per-call cost.
                 .filter(name -> !name.startsWith(ClaimThroughputBenchmark.class.getName() + "."))
+                .filter(name -> !name.startsWith(UpsertThroughputBenchmark.class.getName() + "."))
                 .filter(name -> !name.startsWith(RequestBenchmark.class.getName() + "."))
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> registry = Operations.ALL.stream().map(op -> "dev.fourways.bench." + op.benchmarkName())

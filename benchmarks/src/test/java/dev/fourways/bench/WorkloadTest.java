@@ -58,7 +58,7 @@ class WorkloadTest {
     void everyStoreOperationWithArgumentsIsReadThroughTheCallNumber() {
         // count() and streamAll() take no argument; every other read must vary with the call.
         assertThat(reads().map(Method::getName)).containsExactlyInAnyOrder("findById", "findByUsername", "pageShallow",
-                "pageDeep", "listAfterDeep", "search", "findWithPurchases", "pageWithPurchases", "topSpenders");
+                "pageDeep", "listAfterDeep", "search", "findWithPurchases", "findPurchase", "pageWithPurchases", "topSpenders");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,6 +10,7 @@ import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
@@ -321,6 +322,21 @@ public final class JdbcUserStore implements UserStore {
                         order by p.placed_at, p.id""",
                 ps -> ps.setLong(1, userId)));
         return found.stream().findFirst();
+    }
+
+    @Override
+    public Optional<PurchaseWithUser> findPurchase(long purchaseId) {
+        // One statement: the purchase joined to its user (the foreign key guarantees one).
+        return withConnection("findPurchase", c -> {
+            try (PreparedStatement ps = prepare(c, USERS_WITH_PURCHASES + """
+                    from purchases p join users u on u.id = p.user_id
+                    where p.id = ?""")) {
+                ps.setLong(1, purchaseId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new PurchaseWithUser(purchase(rs), user(rs))) : Optional.empty();
+                }
+            }
+        });
     }
 
     @Override
@@ -762,10 +778,9 @@ public final class JdbcUserStore implements UserStore {
                         current = user(rs);
                         purchases = new ArrayList<>();
                     }
-                    long purchaseId = rs.getLong("p_id");
+                    rs.getLong("p_id");
                     if (!rs.wasNull()) {
-                        purchases.add(new Purchase(purchaseId, rs.getLong("p_user_id"), rs.getBigDecimal("p_amount"),
-                                PurchaseStatus.valueOf(rs.getString("p_status")), instant(rs, "p_placed_at")));
+                        purchases.add(purchase(rs));
                     }
                 }
                 if (current != null) {
@@ -787,6 +802,12 @@ public final class JdbcUserStore implements UserStore {
     private static User user(ResultSet rs) throws SQLException {
         return new User(rs.getLong("id"), rs.getString("username"), rs.getString("email"),
                 rs.getString("display_name"), instant(rs, "created_at"), rs.getLong("version"));
+    }
+
+    /** The purchase columns of {@link #USERS_WITH_PURCHASES}, prefixed {@code p_}. */
+    private static Purchase purchase(ResultSet rs) throws SQLException {
+        return new Purchase(rs.getLong("p_id"), rs.getLong("p_user_id"), rs.getBigDecimal("p_amount"),
+                PurchaseStatus.valueOf(rs.getString("p_status")), instant(rs, "p_placed_at"));
     }
 
     /** JDBC 4.2 reads a time-zone-aware column as {@code OffsetDateTime}; never through the JVM's zone. */

@@ -20,6 +20,7 @@ import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
@@ -922,6 +923,65 @@ public abstract class UserStoreContract {
     }
 
     @Nested
+    class FindPurchase {
+
+        /**
+         * Every status, the amount's edges, instants around the epoch, and users whose display name is
+         * absent, empty or non-Latin: every purchase read back as stored, with its own user (never a
+         * neighbour's), in exactly one statement and no commit.
+         */
+        @Test
+        void returnsEveryPurchaseWithItsOwnUserInOneStatementAndNoCommit() {
+            List<Long> users = List.of(
+                    rows.insertUser(new NewUser("many2one", "m2o@example.com", null, T0)),
+                    rows.insertUser(new NewUser("empty", "empty@example.com", "", T0.minusSeconds(86_400))),
+                    rows.insertUser(new NewUser("uni-code", "uni@example.com", "Zoë 🦉 李", T0.plusNanos(1_000))));
+            List<String> amounts = List.of("0.01", "0.10", "1.00", "12.34", "999999.99", "1000000.00");
+            List<Instant> instants = List.of(T0, Instant.EPOCH, Instant.EPOCH.minusNanos(1_000), T0.plusSeconds(1));
+            int n = 0;
+            for (PurchaseStatus status : PurchaseStatus.values()) {
+                for (String amount : amounts) {
+                    rows.insertPurchase(users.get(n % users.size()), purchase(amount, status, instants.get(n % instants.size())));
+                    n++;
+                }
+            }
+            seedUser("nobody"); // a user without purchases, who must never come back
+
+            for (Purchase stored : rows.purchases()) {
+                transactions.reset();
+                PurchaseWithUser found = withinBudget("findPurchase", 1, () -> store.findPurchase(stored.id()))
+                        .orElseThrow(() -> new AssertionError("findPurchase(" + stored.id() + ") found nothing"));
+
+                assertThat(statements.count()).as("findPurchase is exactly one statement (the join), never two").isEqualTo(1);
+                assertThat(found.purchase()).as("purchase %d as stored", stored.id()).isEqualTo(stored);
+                assertThat(found.user()).as("the user of purchase %d", stored.id())
+                        .isEqualTo(rows.user(stored.userId()).orElseThrow());
+                assertThat(transactions.commits() + transactions.rollbacks()).as("findPurchase runs in autocommit").isZero();
+            }
+            assertThat(n).isEqualTo(rows.purchaseCount());
+        }
+
+        /** Ids no purchase has: zero, negatives, the extremes, a user's id, and a purchase deleted with its user. */
+        @Test
+        void returnsEmptyForEveryIdNoPurchaseHas() {
+            long kept = seedUser("kept");
+            long gone = seedUser("gone");
+            long keptPurchase = rows.insertPurchase(kept, purchase("1.00", PurchaseStatus.PAID, T0));
+            long deleted = rows.insertPurchase(gone, purchase("2.00", PurchaseStatus.NEW, T0));
+            rows.deleteUser(gone);
+            List<Long> absent = new ArrayList<>(List.of(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, deleted, keptPurchase + 1_000_000));
+            if (kept != keptPurchase) {
+                absent.add(kept);
+            }
+
+            for (long id : absent) {
+                assertThat(withinBudget("findPurchase", 1, () -> store.findPurchase(id))).as("findPurchase(%d)", id).isEmpty();
+            }
+            assertThat(store.findPurchase(keptPurchase)).as("the purchase that exists").isPresent();
+        }
+    }
+
+    @Nested
     class PageWithPurchases {
 
         @Test
@@ -1138,6 +1198,9 @@ public abstract class UserStoreContract {
 
         private List<Call> successes(long alpha, long beta) {
             Instant since = T0.minusSeconds(3600);
+            // Read now, through plain JDBC: a call may run where the pool has no connection to spare.
+            // (The probes that only list the operations pass ids 0: no purchase.)
+            long alphasPurchase = rows.purchasesOf(alpha).stream().findFirst().map(Purchase::id).orElse(0L);
             return List.of(
                     new Call("create", Policy.AUTOCOMMIT, s -> s.create(newUser("gamma"))),
                     new Call("createAll", Policy.ONE_TRANSACTION, s -> s.createAll(List.of(newUser("delta"), newUser("eps")))),
@@ -1155,6 +1218,7 @@ public abstract class UserStoreContract {
                     new Call("changeEmail", Policy.ONE_TRANSACTION, s -> s.changeEmail(alpha, 0, "alpha2@example.com")),
                     new Call("addPurchase", Policy.AUTOCOMMIT, s -> s.addPurchase(alpha, purchase("5.00", PurchaseStatus.NEW, T0))),
                     new Call("findWithPurchases", Policy.AUTOCOMMIT, s -> s.findWithPurchases(alpha)),
+                    new Call("findPurchase", Policy.AUTOCOMMIT, s -> assertThat(s.findPurchase(alphasPurchase)).isPresent()),
                     new Call("pageWithPurchases", Policy.AUTOCOMMIT, s -> s.pageWithPurchases(0, 10)),
                     new Call("cancelPurchasesPlacedBefore", Policy.AUTOCOMMIT, s -> s.cancelPurchasesPlacedBefore(T0.plusSeconds(1))),
                     new Call("topSpenders", Policy.AUTOCOMMIT, s -> s.topSpenders(since, 10)),
@@ -1426,6 +1490,10 @@ public abstract class UserStoreContract {
                         .containsExactlyInAnyOrder(tuple(expected, new BigDecimal("1000000.00")), tuple(expected, new BigDecimal("0.01")));
                 assertThat(store.pageWithPurchases(0, 10)).singleElement()
                         .satisfies(u -> assertThat(u.purchases()).extracting(Purchase::placedAt).containsOnly(expected));
+                assertThat(store.findPurchase(purchase.id())).hasValueSatisfying(found -> {
+                    assertThat(found.purchase()).isEqualTo(purchase);
+                    assertThat(found.user().createdAt()).isEqualTo(expected);
+                });
                 assertThat(store.topSpenders(expected, 10)).singleElement()
                         .satisfies(s -> assertThat(s.total()).isEqualByComparingTo("1000000.01"));
                 assertThat(store.search(UserQuery.builder().createdFrom(expected).build())).extracting(User::id)
@@ -1629,6 +1697,8 @@ public abstract class UserStoreContract {
         }
         reads.add(store.findWithPurchases(id).orElseThrow().user());
         reads.add(find(store.pageWithPurchases(0, 1000).stream().map(UserWithPurchases::user).toList(), id));
+        // The many-to-one read, where the user has a purchase to reach it by.
+        rows.purchasesOf(id).stream().findFirst().ifPresent(p -> reads.add(store.findPurchase(p.id()).orElseThrow().user()));
         return reads;
     }
 
@@ -2206,8 +2276,10 @@ public abstract class UserStoreContract {
                     Optional<User> user = rows.user(id);
                     committed.add(user);
                     committed.add(user.map(u -> new UserWithPurchases(u, rows.purchasesOf(id))));
+                    user.ifPresent(u -> rows.purchasesOf(id).forEach(p -> committed.add(Optional.of(new PurchaseWithUser(p, u)))));
                 }
-                assertThat(seenInside).as("findById and findWithPurchases of both users right after %s, inside the unit, "
+                assertThat(seenInside).as("findById, findWithPurchases and findPurchase of each of their purchases, for both "
+                        + "users right after %s, inside the unit, "
                         + "must show what the unit then committed", call.operation()).isEqualTo(committed);
             });
         }
@@ -2216,7 +2288,10 @@ public abstract class UserStoreContract {
             List<Object> read = new ArrayList<>();
             for (long id : ids) {
                 read.add(s.findById(id));
-                read.add(s.findWithPurchases(id));
+                Optional<UserWithPurchases> withPurchases = s.findWithPurchases(id);
+                read.add(withPurchases);
+                // The many-to-one side of the same rows: each purchase's user, as the unit sees it now.
+                withPurchases.ifPresent(u -> u.purchases().forEach(p -> read.add(s.findPurchase(p.id()))));
             }
             return read;
         }
@@ -2566,6 +2641,10 @@ public abstract class UserStoreContract {
             for (User u : model.usersById()) {
                 assertThat(store.findWithPurchases(u.id()).orElseThrow().purchases())
                         .as("purchases of %s", u.username()).isEqualTo(model.purchasesOf(u.id()));
+                for (Purchase p : model.purchasesOf(u.id())) {
+                    assertThat(store.findPurchase(p.id())).as("findPurchase(%d), after merges moved purchases", p.id())
+                            .contains(new PurchaseWithUser(p, u));
+                }
             }
             assertThat(store.topSpenders(T0, 1000)).as("topSpenders").isEqualTo(model.topSpenders(T0));
         }

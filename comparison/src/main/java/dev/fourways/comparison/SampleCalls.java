@@ -70,6 +70,7 @@ public final class SampleCalls {
             Map.entry("addPurchase", (s, d, n) -> s.addPurchase(d.ids().get(3),
                     new NewPurchase(new BigDecimal("12.50"), PurchaseStatus.NEW, BASE.plus(100 + n, ChronoUnit.DAYS)))),
             Map.entry("findWithPurchases", (s, d, n) -> s.findWithPurchases(d.ids().get(0))),
+            Map.entry("findPurchase", (s, d, n) -> s.findPurchase(d.purchaseId(d.ids().get(1)))),
             Map.entry("pageWithPurchases", (s, d, n) -> s.pageWithPurchases(0, 2)),
             Map.entry("cancelPurchasesPlacedBefore", (s, d, n) -> s.cancelPurchasesPlacedBefore(BASE.plus(2, ChronoUnit.DAYS))),
             Map.entry("topSpenders", (s, d, n) -> s.topSpenders(BASE, 3)),
@@ -161,6 +162,11 @@ public final class SampleCalls {
             long id = reference.create(newUser(username)).id();
             addPurchases(id, 7);
             return id;
+        }
+
+        /** The id of the first purchase (by placedAt) of a seeded user who has some. */
+        public long purchaseId(long userId) {
+            return reference.findWithPurchases(userId).orElseThrow().purchases().get(0).id();
         }
 
         /** The user as stored now (its current version). */

@@ -8,6 +8,7 @@ import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
@@ -471,6 +472,12 @@ public final class HibernateUserStore implements UserStore {
                 session -> UnitOfWorkQueries_.findWithPurchases(session, userId).map(HibernateUserStore::withPurchases));
     }
 
+    @Override
+    public Optional<PurchaseWithUser> findPurchase(long purchaseId) {
+        return read(session -> UserQueries_.findPurchase(session, purchaseId).map(HibernateUserStore::withUser),
+                session -> UnitOfWorkQueries_.findPurchase(session, purchaseId).map(HibernateUserStore::withUser));
+    }
+
     /**
      * One statement, in autocommit as the policy says: a deferred join. A limit cannot apply to a
      * join fetch (it would cut a user's purchases short), so the page is cut in a derived table
@@ -863,6 +870,11 @@ public final class HibernateUserStore implements UserStore {
     private static UserWithPurchases withPurchases(UserEntity user) {
         long id = user.getId();
         return new UserWithPurchases(user.toUser(), user.getPurchases().stream().map(p -> p.toPurchase(id)).toList());
+    }
+
+    private static PurchaseWithUser withUser(PurchaseEntity purchase) {
+        UserEntity user = purchase.getUser();
+        return new PurchaseWithUser(purchase.toPurchase(user.getId()), user.toUser());
     }
 
     private static UserEntity only(List<UserEntity> users, long id) {

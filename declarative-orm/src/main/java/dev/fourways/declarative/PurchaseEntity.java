@@ -83,6 +83,11 @@ public class PurchaseEntity {
         this.placedAt = purchase.placedAt();
     }
 
+    /** The buyer: a proxy that loads on first use, unless the query join-fetched it. */
+    UserEntity getUser() {
+        return user;
+    }
+
     /**
      * A copy of the row as the contract's record.
      *

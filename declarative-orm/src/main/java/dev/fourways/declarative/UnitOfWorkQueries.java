@@ -47,6 +47,9 @@ interface UnitOfWorkQueries {
     @HQL(UserQueries.WITH_PURCHASES)
     Optional<UserEntity> findWithPurchases(Session session, Long id);
 
+    @HQL(UserQueries.PURCHASE_WITH_USER)
+    Optional<PurchaseEntity> findPurchase(Session session, Long id);
+
     @HQL(UserQueries.PAGE_WITH_PURCHASES)
     List<UserEntity> pageWithPurchases(Session session, int size, int offset);
 

@@ -44,6 +44,7 @@ interface UserQueries {
     String USERS_AFTER = "where username > :after order by username limit :limit";
     String ALL_USERS_BY_ID = "select id, username, email, displayName, createdAt, version from UserEntity order by id";
     String WITH_PURCHASES = "from UserEntity u left join fetch u.purchases where u.id = :id";
+    String PURCHASE_WITH_USER = "from PurchaseEntity p join fetch p.user where p.id = :id";
     String PAGE_WITH_PURCHASES = """
             select u from (select k.id as id from UserEntity k order by k.username limit :size offset :offset) page
             join UserEntity u on u.id = page.id
@@ -95,6 +96,14 @@ interface UserQueries {
     /** One statement: the user left-joined to its purchases, ordered by the collection's {@code @OrderBy}. */
     @HQL(WITH_PURCHASES)
     Optional<UserEntity> findWithPurchases(StatelessSession session, Long id);
+
+    /**
+     * One statement: the purchase inner-joined to its user, fetched. The association is LAZY, so
+     * without {@code join fetch} the first read of the user would send a second query.
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#join-fetch
+     */
+    @HQL(PURCHASE_WITH_USER)
+    Optional<PurchaseEntity> findPurchase(StatelessSession session, Long id);
 
     /**
      * One page of users with their purchases, in one statement: the derived table cuts the page

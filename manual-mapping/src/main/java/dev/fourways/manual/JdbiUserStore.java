@@ -10,6 +10,7 @@ import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
@@ -71,6 +72,16 @@ public final class JdbiUserStore implements UserStore {
     private static final String SELECT_USERS = """
             select u.id, u.username, u.email, u.display_name, u.created_at, u.version
             from users u
+            """;
+
+    /**
+     * A user's columns and a purchase's, the purchase's under the {@code p_} prefix that
+     * {@link PurchaseRowMapper} reads, for the joined reads; ends with a new line for the FROM.
+     */
+    private static final String SELECT_USERS_AND_PURCHASES = """
+            select u.id, u.username, u.email, u.display_name, u.created_at, u.version,
+                   p.id as p_id, p.user_id as p_user_id, p.amount as p_amount,
+                   p.status as p_status, p.placed_at as p_placed_at
             """;
 
     private static final String INSERT_USER = """
@@ -352,16 +363,26 @@ public final class JdbiUserStore implements UserStore {
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
         // One statement, whatever the number of purchases: the user joined to them, then folded.
-        return withHandle(h -> withPurchases(h.createQuery("""
-                        select u.id, u.username, u.email, u.display_name, u.created_at, u.version,
-                               p.id as p_id, p.user_id as p_user_id, p.amount as p_amount,
-                               p.status as p_status, p.placed_at as p_placed_at
+        return withHandle(h -> withPurchases(h.createQuery(SELECT_USERS_AND_PURCHASES + """
                         from users u
                         left join purchases p on p.user_id = u.id
                         where u.id = :id
                         order by p.placed_at, p.id""")
                 .bind("id", userId))
                 .findFirst());
+    }
+
+    @Override
+    public Optional<PurchaseWithUser> findPurchase(long purchaseId) {
+        // One statement: the purchase joined to its user; each half of the row read by its own
+        // row mapper (the purchase's columns under the p_ prefix), composed by hand.
+        return withHandle(h -> h.createQuery(SELECT_USERS_AND_PURCHASES + """
+                        from purchases p
+                        join users u on u.id = p.user_id
+                        where p.id = :id""")
+                .bind("id", purchaseId)
+                .map((rs, ctx) -> new PurchaseWithUser(PURCHASES.map(rs, ctx), USERS.map(rs, ctx)))
+                .findOne());
     }
 
     @Override
@@ -372,10 +393,7 @@ public final class JdbiUserStore implements UserStore {
         // offset" in the derived table MariaDB sorted every whole row (see README). Being one
         // statement, it reads one snapshot at any isolation: at most one page, each user once, in
         // username order while others write, with no transaction and no isolation level needed.
-        return withHandle(h -> withPurchases(h.createQuery("""
-                        select u.id, u.username, u.email, u.display_name, u.created_at, u.version,
-                               p.id as p_id, p.user_id as p_user_id, p.amount as p_amount,
-                               p.status as p_status, p.placed_at as p_placed_at
+        return withHandle(h -> withPurchases(h.createQuery(SELECT_USERS_AND_PURCHASES + """
                         from (select id from users order by username limit :limit offset :offset) k
                         join users u on u.id = k.id
                         left join purchases p on p.user_id = u.id

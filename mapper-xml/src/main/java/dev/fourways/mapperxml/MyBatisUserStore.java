@@ -9,6 +9,7 @@ import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
@@ -300,6 +301,13 @@ public final class MyBatisUserStore implements UserStore {
     }
 
     /** One joined select, grouped by the {@code <collection>} of {@code userWithPurchasesResult}. */
+    @Override
+    public Optional<PurchaseWithUser> findPurchase(long purchaseId) {
+        try (CallSession session = autoCommit()) {
+            return session.getMapper(PurchaseMapper.class).findPurchase(purchaseId);
+        }
+    }
+
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
         try (CallSession session = autoCommit()) {

@@ -2,9 +2,11 @@ package dev.fourways.mapperxml;
 
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.ibatis.annotations.Param;
 
 /**
@@ -15,6 +17,9 @@ public interface PurchaseMapper {
 
     /** Takes values of {@code purchases_seq}, one row per value; SQL per database ({@code databaseId}). */
     long[] nextIdBlocks(@Param("count") int count);
+
+    /** The purchase joined to its user, in one statement; empty when no purchase has the id. */
+    Optional<PurchaseWithUser> findPurchase(@Param("id") long id);
 
     /** Inserts a purchase with its id already reserved. @return rows inserted */
     int insert(Purchase purchase);

@@ -4,6 +4,7 @@ import dev.fourways.StoreSettings;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import java.time.Instant;
@@ -76,6 +77,7 @@ public final class SqlSessionFactories {
         configuration.getTypeAliasRegistry().registerAlias(User.class);
         configuration.getTypeAliasRegistry().registerAlias(NewUser.class);
         configuration.getTypeAliasRegistry().registerAlias(Purchase.class);
+        configuration.getTypeAliasRegistry().registerAlias(PurchaseWithUser.class);
         configuration.getTypeAliasRegistry().registerAlias(PurchaseStatus.class);
         configuration.getTypeAliasRegistry().registerAlias(SpenderSummary.class);
         configuration.getTypeAliasRegistry().registerAlias(UserWithPurchasesRow.class);

@@ -12,6 +12,7 @@ import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.iif;
 import static org.jooq.impl.DSL.multiset;
 import static org.jooq.impl.DSL.noCondition;
+import static org.jooq.impl.DSL.row;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.selectCount;
@@ -26,6 +27,7 @@ import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
@@ -34,6 +36,7 @@ import dev.fourways.error.DuplicateUserException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
 import dev.fourways.sqllayer.generated.tables.Purchases;
+import dev.fourways.sqllayer.generated.tables.Users.UsersPath;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.time.Instant;
@@ -402,6 +405,27 @@ public final class JooqUserStore implements UserStore {
         return selectUsersWithPurchases(ctx, USERS)
                 .where(USERS.ID.eq(userId))
                 .fetchOptional(TO_USER_WITH_PURCHASES);
+    }
+
+    /**
+     * One statement: the purchase with its user, reached through the foreign key's path
+     * ({@code PURCHASES.users()}, generated from {@code purchases_user_fk}): an implicit join, which
+     * jOOQ renders as an inner join because the key is not null. Each half is a nested row with an
+     * ad-hoc converter ({@code row(...).mapping(...)}), which jOOQ flattens into plain columns.
+     * https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/select-statement/implicit-join/
+     * https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/nested-records/
+     */
+    @Override
+    public Optional<PurchaseWithUser> findPurchase(long purchaseId) {
+        UsersPath user = PURCHASES.users();
+        return ctx.select(
+                        row(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS, PURCHASES.PLACED_AT)
+                                .mapping(Purchase::new),
+                        row(user.ID, user.USERNAME, user.EMAIL, user.DISPLAY_NAME, user.CREATED_AT, user.VERSION)
+                                .mapping(User::new))
+                .from(PURCHASES)
+                .where(PURCHASES.ID.eq(purchaseId))
+                .fetchOptional(mapping(PurchaseWithUser::new));
     }
 
     /**
