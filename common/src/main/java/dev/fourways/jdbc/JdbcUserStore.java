@@ -55,7 +55,10 @@ import javax.sql.DataSource;
 public final class JdbcUserStore implements UserStore {
 
     private static final String USER_COLUMNS = "u.id, u.username, u.email, u.display_name, u.created_at, u.version";
-    /** A user joined to their purchases: one row per purchase, or one with null purchase columns. */
+    /**
+     * A user's columns and a purchase's (prefixed {@code p_}): a user joined to their purchases (one
+     * row per purchase, or one with null purchase columns), or a purchase joined to its user.
+     */
     private static final String USERS_WITH_PURCHASES = """
             select u.id, u.username, u.email, u.display_name, u.created_at, u.version,
                    p.id as p_id, p.user_id as p_user_id, p.amount as p_amount,

@@ -36,7 +36,6 @@ import dev.fourways.error.DuplicateUserException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
 import dev.fourways.sqllayer.generated.tables.Purchases;
-import dev.fourways.sqllayer.generated.tables.Users.UsersPath;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.time.Instant;
@@ -408,24 +407,26 @@ public final class JooqUserStore implements UserStore {
     }
 
     /**
-     * One statement: the purchase with its user, reached through the foreign key's path
-     * ({@code PURCHASES.users()}, generated from {@code purchases_user_fk}): an implicit join, which
-     * jOOQ renders as an inner join because the key is not null. Each half is a nested row with an
-     * ad-hoc converter ({@code row(...).mapping(...)}), which jOOQ flattens into plain columns.
-     * https://www.jooq.org/doc/3.19/manual/sql-building/sql-statements/select-statement/implicit-join/
-     * https://www.jooq.org/doc/3.19/manual/sql-building/column-expressions/nested-records/
+     * One statement: the purchase joined to its user by the generated foreign key
+     * ({@code join(USERS).onKey(PURCHASES_USER_FK)}, so the join condition comes from the schema),
+     * flat columns mapped in one {@code mapping(...)} lambda, as {@link #TO_USER_WITH_PURCHASES} is.
+     * Not nested {@code row(...).mapping(...)}: on PostgreSQL jOOQ 3.19 sends those as ROW values
+     * ({@code select row (purchases.id, ...) as nested}) and parses the records' text form; on H2
+     * and MariaDB under generated aliases.
+     * https://www.jooq.org/doc/3.19/manual/sql-building/table-expressions/joined-tables/join-predicate-on-key/
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/fetching/recordmapper/
      */
     @Override
     public Optional<PurchaseWithUser> findPurchase(long purchaseId) {
-        UsersPath user = PURCHASES.users();
-        return ctx.select(
-                        row(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS, PURCHASES.PLACED_AT)
-                                .mapping(Purchase::new),
-                        row(user.ID, user.USERNAME, user.EMAIL, user.DISPLAY_NAME, user.CREATED_AT, user.VERSION)
-                                .mapping(User::new))
+        return ctx.select(PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS, PURCHASES.PLACED_AT,
+                        USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT, USERS.VERSION)
                 .from(PURCHASES)
+                .join(USERS).onKey(PURCHASES_USER_FK)
                 .where(PURCHASES.ID.eq(purchaseId))
-                .fetchOptional(mapping(PurchaseWithUser::new));
+                .fetchOptional(mapping((id, userId, amount, status, placedAt,
+                                        uid, username, email, displayName, createdAt, version) -> new PurchaseWithUser(
+                        new Purchase(id, userId, amount, status, placedAt),
+                        new User(uid, username, email, displayName, createdAt, version))));
     }
 
     /**
