@@ -54,6 +54,7 @@ import org.jooq.Converter;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record1;
+import org.jooq.Record11;
 import org.jooq.Record4;
 import org.jooq.Record6;
 import org.jooq.Record7;
@@ -105,6 +106,17 @@ public final class JooqUserStore implements UserStore {
             UserWithPurchases> TO_USER_WITH_PURCHASES = mapping((id, username, email, displayName, createdAt, version,
                     purchases) -> new UserWithPurchases(new User(id, username, email, displayName, createdAt, version),
                     purchases));
+
+    /**
+     * A purchase joined to its user, flat: the purchase's five columns, then the user's six (see
+     * {@link #findPurchase}). Typed, like {@link #TO_USER_WITH_PURCHASES}, so that a renamed
+     * column is one compile error at the select, not a cascade through an inferred lambda.
+     */
+    private static final RecordMapper<Record11<Long, Long, BigDecimal, PurchaseStatus, Instant,
+            Long, String, String, String, Instant, Long>, PurchaseWithUser> TO_PURCHASE_WITH_USER =
+            mapping((id, userId, amount, status, placedAt, uid, username, email, displayName, createdAt, version)
+                    -> new PurchaseWithUser(new Purchase(id, userId, amount, status, placedAt),
+                    new User(uid, username, email, displayName, createdAt, version)));
 
     /** Over the pool; in a unit of work's store, the unit's transaction ({@code tx.dsl()}). */
     private final DSLContext ctx;
@@ -409,7 +421,7 @@ public final class JooqUserStore implements UserStore {
     /**
      * One statement: the purchase joined to its user by the generated foreign key
      * ({@code join(USERS).onKey(PURCHASES_USER_FK)}, so the join condition comes from the schema),
-     * flat columns mapped in one {@code mapping(...)} lambda, as {@link #TO_USER_WITH_PURCHASES} is.
+     * flat columns mapped by {@link #TO_PURCHASE_WITH_USER}, as {@link #TO_USER_WITH_PURCHASES} maps its own.
      * Not nested {@code row(...).mapping(...)}: on PostgreSQL jOOQ 3.19 sends those as ROW values
      * ({@code select row (purchases.id, ...) as nested}) and parses the records' text form; on H2
      * and MariaDB under generated aliases.
@@ -423,10 +435,7 @@ public final class JooqUserStore implements UserStore {
                 .from(PURCHASES)
                 .join(USERS).onKey(PURCHASES_USER_FK)
                 .where(PURCHASES.ID.eq(purchaseId))
-                .fetchOptional(mapping((id, userId, amount, status, placedAt,
-                                        uid, username, email, displayName, createdAt, version) -> new PurchaseWithUser(
-                        new Purchase(id, userId, amount, status, placedAt),
-                        new User(uid, username, email, displayName, createdAt, version))));
+                .fetchOptional(TO_PURCHASE_WITH_USER);
     }
 
     /**
