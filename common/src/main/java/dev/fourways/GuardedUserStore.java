@@ -4,6 +4,7 @@ import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
@@ -197,6 +198,23 @@ public final class GuardedUserStore implements UserStore {
         Instant from = Validation.instant("since", since);
         Validation.pageSize("limit", limit);
         return call("topSpenders", () -> store.topSpenders(from, limit));
+    }
+
+    @Override
+    public UserWithPurchases createWithPurchases(NewUser user, List<NewPurchase> purchases) {
+        Validation.require("user", user);
+        List<NewPurchase> children = List.copyOf(Validation.requireEach("purchases", purchases));
+        if (children.size() > PurchaseChanges.MAX_CHILDREN) {
+            throw new IllegalArgumentException("purchases: at most " + PurchaseChanges.MAX_CHILDREN
+                    + " per call, was " + children.size());
+        }
+        return call("createWithPurchases", () -> store.createWithPurchases(user, children));
+    }
+
+    @Override
+    public UserWithPurchases changePurchases(long userId, long expectedVersion, PurchaseChanges changes) {
+        Validation.require("changes", changes);
+        return call("changePurchases", () -> store.changePurchases(userId, expectedVersion, changes));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
@@ -65,10 +66,10 @@ import java.util.stream.Stream;
  *   <tr><td>{@link #upsert}</td><td>autocommit: one statement on PostgreSQL and MariaDB; on H2 one
  *       transaction (exactly one commit) of two (see its Javadoc)</td>
  *       <td>no commit, no rollback</td><td>no commit</td></tr>
- *   <tr><td>{@link #createAll}, {@link #page}, {@link #changeEmail}, {@link #mergeUsers},
- *       {@link #claimPaidPurchases}</td>
+ *   <tr><td>{@link #createAll}, {@link #createWithPurchases}, {@link #changePurchases},
+ *       {@link #page}, {@link #changeEmail}, {@link #mergeUsers}, {@link #claimPaidPurchases}</td>
  *       <td>one transaction: several statements that must all happen or none (createAll,
- *       mergeUsers), or a write and the read of what it wrote (changeEmail), or two reads that
+ *       createWithPurchases, changePurchases, mergeUsers), or a write and the read of what it wrote (changeEmail), or two reads that
  *       belong together (page), or a pessimistic lock and the write it protects (claimPaidPurchases)</td>
  *       <td>exactly one commit</td><td>no commit (rolled back)</td></tr>
  *   <tr><td>{@link #streamAll}</td>
@@ -227,6 +228,50 @@ public interface UserStore extends AutoCloseable {
      * @return the user and purchases, or an empty {@code Optional} when there is no such user
      */
     Optional<UserWithPurchases> findWithPurchases(long userId);
+
+    /**
+     * Creates a user together with their purchases, in one transaction (a graph insert: the new
+     * user's key carried down to the children): all of it is written, or nothing.
+     * Budget: at most 4 round trips, whatever the number of purchases (the user's insert, one
+     * batch of the purchases' inserts, and, for a store that reserves ids in blocks, refilling a
+     * block of user ids and one of purchase ids), and exactly one commit.
+     *
+     * @param user      validated as for {@link #create}
+     * @param purchases the user's purchases, possibly empty; at most
+     *                  {@link dev.fourways.domain.PurchaseChanges#MAX_CHILDREN}
+     * @return the stored user (version 0) with the stored purchases, ordered as
+     *         {@link #findWithPurchases} orders them; exactly what {@code findWithPurchases}
+     *         returns right after
+     * @throws DuplicateUserException when the username or the e-mail is taken; nothing is written
+     * @throws IllegalArgumentException naming {@code purchases} when the list is null, holds null
+     *                                  or is too long; before any SQL
+     */
+    UserWithPurchases createWithPurchases(NewUser user, List<NewPurchase> purchases);
+
+    /**
+     * Adds, changes and removes some of a user's purchases in one call, under the user's
+     * optimistic lock: the peers' "update a one-to-many relation: add two, update two, delete one,
+     * all at once". All of it is written, or nothing; the user's version goes up by one, also
+     * when {@code changes} is empty (a write that changes nothing is a write, as in
+     * {@link #changeEmail}), so a second writer holding {@code expectedVersion} gets
+     * {@link StaleUserException}. The user's row stays locked until the commit, so two calls for
+     * one user never interleave.
+     * Budget: at most 6 round trips, whatever the number of purchases added, changed or removed
+     * (for example: the version check and bump, the read of the user's purchases, a refill of
+     * reserved purchase ids, and one batch per kind of change), and exactly one commit.
+     *
+     * @param expectedVersion the version the caller read
+     * @param changes         what to add, change and remove (validated by
+     *                        {@link dev.fourways.domain.PurchaseChanges})
+     * @return the user after the call (version {@code expectedVersion + 1}) with all of their
+     *         purchases, ordered as {@link #findWithPurchases} orders them; exactly what
+     *         {@code findWithPurchases} returns right after
+     * @throws UserNotFoundException     when there is no user with that id
+     * @throws StaleUserException        when the stored version is no longer {@code expectedVersion}
+     * @throws dev.fourways.error.PurchaseNotFoundException when a purchase to change or remove is
+     *                                   not one of this user's (no such id, or another user's)
+     */
+    UserWithPurchases changePurchases(long userId, long expectedVersion, PurchaseChanges changes);
 
     /**
      * A purchase with the user who placed it (many-to-one), in one statement: the purchase joined

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
@@ -61,7 +62,9 @@ class GuardedUserStoreTest {
                 op("topSpenders", s -> s.topSpenders(T, 10)),
                 op("mergeUsers", s -> s.mergeUsers(1, 2)),
                 op("upsert", s -> s.upsert(USER)),
-                op("claimPaidPurchases", s -> s.claimPaidPurchases(10)));
+                op("claimPaidPurchases", s -> s.claimPaidPurchases(10)),
+                op("createWithPurchases", s -> s.createWithPurchases(USER, List.of(PURCHASE))),
+                op("changePurchases", s -> s.changePurchases(1, 0, PurchaseChanges.adding(List.of(PURCHASE)))));
     }
 
     /** Every operation that takes an argument the guard checks, called with an invalid one. */
@@ -84,7 +87,13 @@ class GuardedUserStoreTest {
                 op("claimPaidPurchases(0)", s -> s.claimPaidPurchases(0)),
                 op("claimPaidPurchases(-1)", s -> s.claimPaidPurchases(-1)),
                 op("claimPaidPurchases(1001)", s -> s.claimPaidPurchases(1001)),
-                op("claimPaidPurchases(Integer.MIN_VALUE)", s -> s.claimPaidPurchases(Integer.MIN_VALUE)));
+                op("claimPaidPurchases(Integer.MIN_VALUE)", s -> s.claimPaidPurchases(Integer.MIN_VALUE)),
+                op("createWithPurchases(null user)", s -> s.createWithPurchases(null, List.of())),
+                op("createWithPurchases(null list)", s -> s.createWithPurchases(USER, null)),
+                op("createWithPurchases(null element)", s -> s.createWithPurchases(USER, Arrays.asList(PURCHASE, null))),
+                op("createWithPurchases(1,001 purchases)", s -> s.createWithPurchases(USER,
+                        java.util.Collections.nCopies(PurchaseChanges.MAX_CHILDREN + 1, PURCHASE))),
+                op("changePurchases(null)", s -> s.changePurchases(1, 0, null)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,6 +10,7 @@ import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
@@ -17,6 +18,7 @@ import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.error.DuplicateUserException;
 import dev.fourways.error.SqlErrorTranslator;
+import dev.fourways.error.PurchaseNotFoundException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.StoreException;
 import dev.fourways.error.UserNotFoundException;
@@ -28,7 +30,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -66,6 +70,13 @@ public final class JdbcUserStore implements UserStore {
             """;
     private static final String INSERT_USER =
             "insert into users (id, username, email, display_name, created_at, version) values (?, ?, ?, ?, ?, 0)";
+    private static final String INSERT_PURCHASE =
+            "insert into purchases (id, user_id, amount, status, placed_at) values (?, ?, ?, ?, ?)";
+    /** A user and their purchases, one row per purchase (or one with null purchase columns), in read order. */
+    private static final String USER_WITH_PURCHASES_BY_ID = USERS_WITH_PURCHASES + """
+            from users u left join purchases p on p.user_id = u.id
+            where u.id = ?
+            order by p.placed_at, p.id""";
     /** Rows fetched per round trip by {@link #streamAll()}: large enough to amortise, small enough to stay lazy. */
     static final int STREAM_FETCH_SIZE = 500;
 
@@ -302,13 +313,8 @@ public final class JdbcUserStore implements UserStore {
         // A missing user is the foreign key's refusal, translated to UserNotFoundException.
         return withConnection("addPurchase", c -> {
             long id = purchaseIds.take(1, n -> nextValues(c, "purchases_seq", n))[0];
-            try (PreparedStatement ps = prepare(c, 
-                    "insert into purchases (id, user_id, amount, status, placed_at) values (?, ?, ?, ?, ?)")) {
-                ps.setLong(1, id);
-                ps.setLong(2, userId);
-                ps.setBigDecimal(3, purchase.amount());
-                ps.setString(4, purchase.status().name());
-                ps.setObject(5, utc(purchase.placedAt()));
+            try (PreparedStatement ps = prepare(c, INSERT_PURCHASE)) {
+                bindPurchase(ps, id, userId, purchase);
                 ps.executeUpdate();
             }
             return purchase.toPurchase(id, userId);
@@ -319,12 +325,100 @@ public final class JdbcUserStore implements UserStore {
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
         // One statement: the user joined to its purchases, folded below.
         List<UserWithPurchases> found = withConnection("findWithPurchases", c -> queryWithPurchases(c,
-                USERS_WITH_PURCHASES + """
-                        from users u left join purchases p on p.user_id = u.id
-                        where u.id = ?
-                        order by p.placed_at, p.id""",
-                ps -> ps.setLong(1, userId)));
+                USER_WITH_PURCHASES_BY_ID, ps -> ps.setLong(1, userId)));
         return found.stream().findFirst();
+    }
+
+    @Override
+    public UserWithPurchases createWithPurchases(NewUser user, List<NewPurchase> purchases) {
+        // One transaction: the user's INSERT, then one batch of the purchases' INSERTs. The ids come
+        // from the reserved blocks, so the user's key is known before the insert and is carried down
+        // to the children without reading a generated key back.
+        return inTransaction("createWithPurchases", c -> {
+            long userId = userIds.take(1, n -> nextValues(c, "users_seq", n))[0];
+            try (PreparedStatement ps = prepare(c, INSERT_USER)) {
+                bindUser(ps, userId, user);
+                ps.executeUpdate();
+            }
+            List<Purchase> stored = insertPurchases(c, userId, purchases);
+            return UserWithPurchases.sorted(user.toUser(userId), stored);
+        });
+    }
+
+    @Override
+    public UserWithPurchases changePurchases(long userId, long expectedVersion, PurchaseChanges changes) {
+        return inTransaction("changePurchases", c -> {
+            // 1. The optimistic lock: bump the version only if it is still the expected one. The
+            //    updated row stays locked until the commit, so no other change of this user interleaves.
+            int bumped;
+            try (PreparedStatement ps = prepare(c, "update users set version = version + 1 where id = ? and version = ?")) {
+                ps.setLong(1, userId);
+                ps.setLong(2, expectedVersion);
+                bumped = ps.executeUpdate();
+            }
+            if (bumped == 0) {
+                boolean exists = queryOne(c, "select " + USER_COLUMNS + " from users u where u.id = ?",
+                        ps -> ps.setLong(1, userId)).isPresent();
+                throw exists ? new StaleUserException(userId, expectedVersion, null) : UserNotFoundException.forId(userId);
+            }
+            // 2. The aggregate as it is now, in one statement: what the changes may name.
+            UserWithPurchases current = queryWithPurchases(c, USER_WITH_PURCHASES_BY_ID, ps -> ps.setLong(1, userId)).get(0);
+            Map<Long, Purchase> owned = new LinkedHashMap<>();
+            current.purchases().forEach(p -> owned.put(p.id(), p));
+            changes.change().forEach(change -> requireOwned(owned, userId, change.purchaseId()));
+            changes.remove().forEach(id -> requireOwned(owned, userId, id));
+            // 3-6. One batch per kind of change (and perhaps a refill of the reserved ids).
+            List<Purchase> added = insertPurchases(c, userId, changes.add());
+            batch(c, "update purchases set amount = ?, status = ? where id = ?", changes.change(), (ps, change) -> {
+                ps.setBigDecimal(1, change.amount());
+                ps.setString(2, change.status().name());
+                ps.setLong(3, change.purchaseId());
+            });
+            batch(c, "delete from purchases where id = ?", changes.remove(), (ps, id) -> ps.setLong(1, id));
+            // What the purchases are now, from what was read and what was written.
+            changes.change().forEach(change -> owned.computeIfPresent(change.purchaseId(), (id, p) -> change.applyTo(p)));
+            changes.remove().forEach(owned::remove);
+            added.forEach(p -> owned.put(p.id(), p));
+            return UserWithPurchases.sorted(current.user(), owned.values());
+        });
+    }
+
+    private static void requireOwned(Map<Long, Purchase> owned, long userId, long purchaseId) {
+        if (!owned.containsKey(purchaseId)) {
+            throw new PurchaseNotFoundException(userId, purchaseId);
+        }
+    }
+
+    /** Inserts the purchases for one user in one batch, with ids from the reserved block; none for an empty list. */
+    private List<Purchase> insertPurchases(Connection c, long userId, List<NewPurchase> purchases) throws SQLException {
+        if (purchases.isEmpty()) {
+            return List.of();
+        }
+        long[] ids = purchaseIds.take(purchases.size(), n -> nextValues(c, "purchases_seq", n));
+        List<Purchase> stored = new ArrayList<>(purchases.size());
+        try (PreparedStatement ps = prepare(c, INSERT_PURCHASE)) {
+            for (int i = 0; i < purchases.size(); i++) {
+                bindPurchase(ps, ids[i], userId, purchases.get(i));
+                ps.addBatch();
+                stored.add(purchases.get(i).toPurchase(ids[i], userId));
+            }
+            ps.executeBatch();
+        }
+        return stored;
+    }
+
+    /** One statement, one batch: a parameter set per item; nothing sent for no items. */
+    private <T> void batch(Connection c, String sql, List<T> items, BatchBinder<T> binder) throws SQLException {
+        if (items.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = prepare(c, sql)) {
+            for (T item : items) {
+                binder.bind(ps, item);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     @Override
@@ -626,6 +720,11 @@ public final class JdbcUserStore implements UserStore {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
+    @FunctionalInterface
+    private interface BatchBinder<T> {
+        void bind(PreparedStatement ps, T item) throws SQLException;
+    }
+
     /** Carries a {@code SQLException} out of a lambda that cannot throw it. */
     private static final class UncheckedSql extends RuntimeException {
         UncheckedSql(SQLException cause) {
@@ -800,6 +899,14 @@ public final class JdbcUserStore implements UserStore {
         ps.setString(3, u.email());
         ps.setString(4, u.displayName());
         ps.setObject(5, utc(u.createdAt()));
+    }
+
+    private static void bindPurchase(PreparedStatement ps, long id, long userId, NewPurchase p) throws SQLException {
+        ps.setLong(1, id);
+        ps.setLong(2, userId);
+        ps.setBigDecimal(3, p.amount());
+        ps.setString(4, p.status().name());
+        ps.setObject(5, utc(p.placedAt()));
     }
 
     private static User user(ResultSet rs) throws SQLException {

@@ -7,10 +7,14 @@ import dev.fourways.UserStore;
 import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseChange;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.SpenderSummary;
 import dev.fourways.domain.User;
+import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.error.DuplicateUserException;
+import dev.fourways.error.PurchaseNotFoundException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
 import java.math.BigDecimal;
@@ -29,7 +33,8 @@ import java.util.stream.Collectors;
 /**
  * A trusted, in-memory model of the contract: what a store must hold after a sequence of
  * operations (every write of {@code UserStore}: create, createAll, changeEmail, delete,
- * addPurchase, mergeUsers, cancelPurchasesPlacedBefore, upsert and claimPaidPurchases). {@link #applyRandom} performs one random operation on the store and on the model
+ * addPurchase, mergeUsers, cancelPurchasesPlacedBefore, upsert, claimPaidPurchases, createWithPurchases
+ * and changePurchases). {@link #applyRandom} performs one random operation on the store and on the model
  * and checks that the store answered what the model predicts.
  */
 final class ReferenceModel {
@@ -73,7 +78,9 @@ final class ReferenceModel {
 
     /** @return what was done, for failure messages */
     String applyRandom(UserStore store, Random random, Instant now) {
-        return switch (random.nextInt(10)) {
+        return switch (random.nextInt(12)) {
+            case 10 -> createWithPurchases(store, random, now);
+            case 11 -> changePurchases(store, random, now);
             case 0, 1 -> create(store, random, now);
             case 2 -> createAll(store, random, now);
             case 3 -> changeEmail(store, random);
@@ -199,6 +206,86 @@ final class ReferenceModel {
         assertThat(added).isEqualTo(p.toPurchase(added.id(), id));
         purchases.computeIfAbsent(id, k -> new ArrayList<>()).add(added);
         return "addPurchase to " + id;
+    }
+
+    private String createWithPurchases(UserStore store, Random random, Instant now) {
+        NewUser candidate = candidate(random, now);
+        List<NewPurchase> children = new ArrayList<>();
+        for (int i = 0, n = random.nextInt(4); i < n; i++) {
+            children.add(randomPurchase(random, now));
+        }
+        if (clashes(List.of(candidate))) {
+            assertThatThrownBy(() -> store.createWithPurchases(candidate, children)).isInstanceOf(DuplicateUserException.class);
+            return "createWithPurchases with a taken username or e-mail";
+        }
+        UserWithPurchases created = store.createWithPurchases(candidate, children);
+        User user = candidate.toUser(created.user().id());
+        assertThat(created.user()).isEqualTo(user);
+        assertThat(created.purchases()).hasSize(children.size())
+                .allSatisfy(p -> assertThat(p.userId()).isEqualTo(user.id()));
+        users.put(user.id(), user);
+        purchases.put(user.id(), new ArrayList<>(created.purchases()));
+        assertThat(created.purchases()).isEqualTo(purchasesOf(user.id()));
+        return "createWithPurchases " + candidate.username() + " with " + children.size();
+    }
+
+    /** Adds, changes and removes some of one user's purchases; a stale version or a foreign purchase writes nothing. */
+    private String changePurchases(UserStore store, Random random, Instant now) {
+        Long id = someId(random);
+        if (id == null) {
+            assertThatThrownBy(() -> store.changePurchases(Long.MAX_VALUE - 4, 0, PurchaseChanges.none()))
+                    .isInstanceOf(UserNotFoundException.class);
+            return "changePurchases of a missing user";
+        }
+        User before = users.get(id);
+        List<Purchase> owned = new ArrayList<>(purchases.getOrDefault(id, List.of()));
+        java.util.Collections.shuffle(owned, random);
+        int changed = owned.isEmpty() ? 0 : random.nextInt(owned.size() + 1);
+        int removed = random.nextInt(owned.size() - changed + 1);
+        List<PurchaseChange> change = owned.subList(0, changed).stream()
+                .map(p -> new PurchaseChange(p.id(), BigDecimal.valueOf(1 + random.nextInt(50_000), 2),
+                        PurchaseStatus.values()[random.nextInt(4)])).toList();
+        List<Long> remove = new ArrayList<>(owned.subList(changed, changed + removed).stream().map(Purchase::id).toList());
+        List<NewPurchase> add = new ArrayList<>();
+        for (int i = 0, n = random.nextInt(3); i < n; i++) {
+            add.add(randomPurchase(random, now));
+        }
+        Long foreign = purchases.entrySet().stream().filter(e -> !e.getKey().equals(id))
+                .flatMap(e -> e.getValue().stream()).map(Purchase::id).findAny().orElse(null);
+        int fault = random.nextInt(6);
+        if (fault == 0) {
+            assertThatThrownBy(() -> store.changePurchases(id, before.version() + 1, new PurchaseChanges(add, change, remove)))
+                    .isInstanceOf(StaleUserException.class);
+            return "changePurchases of " + id + " at a stale version";
+        }
+        if (fault == 1 && foreign != null) {
+            remove.add(foreign);
+            assertThatThrownBy(() -> store.changePurchases(id, before.version(), new PurchaseChanges(add, change, remove)))
+                    .isInstanceOf(PurchaseNotFoundException.class);
+            return "changePurchases of " + id + " naming another user's purchase " + foreign;
+        }
+        UserWithPurchases after = store.changePurchases(id, before.version(), new PurchaseChanges(add, change, remove));
+        User bumped = new User(id, before.username(), before.email(), before.displayName(), before.createdAt(),
+                before.version() + 1);
+        users.put(id, bumped);
+        List<Purchase> now2 = new ArrayList<>(purchases.getOrDefault(id, List.of()));
+        now2.removeIf(p -> remove.contains(p.id()));
+        for (PurchaseChange c : change) {
+            now2.replaceAll(p -> p.id() == c.purchaseId() ? c.applyTo(p) : p);
+        }
+        Set<Long> known = now2.stream().map(Purchase::id).collect(Collectors.toSet());
+        List<Purchase> added = after.purchases().stream().filter(p -> !known.contains(p.id())).toList();
+        assertThat(added).as("the added purchases, as given").hasSize(add.size())
+                .allSatisfy(p -> assertThat(add).contains(new NewPurchase(p.amount(), p.status(), p.placedAt())));
+        now2.addAll(added);
+        purchases.put(id, now2);
+        assertThat(after).isEqualTo(new UserWithPurchases(bumped, purchasesOf(id)));
+        return "changePurchases of " + id + ": +" + add.size() + " ~" + change.size() + " -" + remove.size();
+    }
+
+    private static NewPurchase randomPurchase(Random random, Instant now) {
+        return new NewPurchase(BigDecimal.valueOf(1 + random.nextInt(50_000), 2),
+                PurchaseStatus.values()[random.nextInt(4)], now.minusSeconds(random.nextInt(100)));
     }
 
     private String merge(UserStore store, Random random) {

@@ -15,10 +15,13 @@ import dev.fourways.error.TransientStoreException;
 import dev.fourways.db.Database;
 import dev.fourways.db.DatabaseSettings;
 import dev.fourways.db.IsolatedDatabase;
+import dev.fourways.db.PooledIds;
 import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseChange;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
@@ -27,6 +30,7 @@ import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.domain.Validation;
 import dev.fourways.error.DuplicateUserException;
+import dev.fourways.error.PurchaseNotFoundException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.StoreException;
 import dev.fourways.error.UserNotFoundException;
@@ -1182,6 +1186,280 @@ public abstract class UserStoreContract {
     }
 
     /**
+     * Budget of an aggregate write with {@code children} purchases: {@code base} round trips for
+     * up to 50 (one block of reserved ids, one batch), 2 more for each further 50 or part of it
+     * (a style whose id blocks and batches hold 50, as Hibernate's pooled optimizer and
+     * {@code hibernate.jdbc.batch_size} do here, refills a block and sends a batch per 50).
+     */
+    static int aggregateBudget(int base, int children) {
+        return base + 2 * Math.max(0, (children - PooledIds.BLOCK_SIZE + PooledIds.BLOCK_SIZE - 1) / PooledIds.BLOCK_SIZE);
+    }
+
+    /**
+     * {@code n} purchases over the edges a child can have: the smallest and largest amounts, every
+     * status, the earliest and latest instants, and runs of equal {@code placedAt} (ordered by id).
+     */
+    static List<NewPurchase> edgePurchases(int n, Instant around) {
+        List<BigDecimal> amounts = List.of(new BigDecimal("0.01"), new BigDecimal("1000000.00"), new BigDecimal("12.30"),
+                new BigDecimal("999999.99"), new BigDecimal("7"));
+        List<Instant> instants = List.of(around, around, Validation.EARLIEST, Validation.LATEST, around.minusNanos(1_000));
+        PurchaseStatus[] statuses = PurchaseStatus.values();
+        return IntStream.range(0, n).mapToObj(i -> new NewPurchase(amounts.get(i % amounts.size()),
+                statuses[i % statuses.length], instants.get((i / 2) % instants.size()))).toList();
+    }
+
+    private static List<NewPurchase> asGiven(List<Purchase> purchases) {
+        return purchases.stream().map(p -> new NewPurchase(p.amount(), p.status(), p.placedAt())).toList();
+    }
+
+    @Nested
+    class CreateWithPurchases {
+
+        @ParameterizedTest(name = "{0} purchases")
+        @ValueSource(ints = {0, 1, 2, 50, 51, 120})
+        void storesTheUserWithEveryPurchaseInOneTransactionWithinTheBudget(int n) {
+            List<NewPurchase> children = edgePurchases(n, T0);
+            NewUser given = newUser("graph");
+            transactions.reset();
+
+            UserWithPurchases created = withinBudget("createWithPurchases (" + n + " purchases)", aggregateBudget(4, n),
+                    () -> store.createWithPurchases(given, children));
+
+            assertThat(List.of(transactions.commits(), transactions.rollbacks()))
+                    .as("createWithPurchases is one transaction: one commit, no rollback").containsExactly(1, 0);
+            User user = created.user();
+            assertThat(user).as("the user as given, version 0").isEqualTo(given.toUser(user.id()));
+            assertThat(rows.user(user.id())).contains(user);
+            assertThat(created.purchases()).as("what it returns is what is stored, in findWithPurchases order")
+                    .isEqualTo(rows.purchasesOf(user.id()));
+            assertThat(created.purchases()).as("every purchase carries the new user's key")
+                    .allSatisfy(p -> assertThat(p.userId()).isEqualTo(user.id()));
+            assertThat(asGiven(created.purchases())).as("every purchase as given").containsExactlyInAnyOrderElementsOf(children);
+            assertThat(store.findWithPurchases(user.id())).as("findWithPurchases right after").contains(created);
+            assertThat(rows.purchaseCount()).isEqualTo(n);
+        }
+
+        @ParameterizedTest(name = "taken: {0}")
+        @ValueSource(strings = {"username", "email"})
+        void writesNothingWhenTheUserIsADuplicate(String taken) {
+            seedUser("taken");
+            NewUser clash = taken.equals("username") ? new NewUser("taken", "fresh@example.com", null, null)
+                    : new NewUser("fresh", "taken@example.com", null, null);
+
+            assertThatThrownBy(() -> store.createWithPurchases(clash, edgePurchases(3, T0)))
+                    .isInstanceOfSatisfying(DuplicateUserException.class, e -> assertThat(e.field())
+                            .isEqualTo(taken.equals("username") ? DuplicateUserException.Field.USERNAME : DuplicateUserException.Field.EMAIL));
+            assertThat(rows.userCount()).isEqualTo(1);
+            assertThat(rows.purchaseCount()).as("no purchase of the refused user is written").isZero();
+        }
+
+        @Test
+        void writesNothingWhenThePurchasesInsertFails() {
+            faults.failNext("insert\\s+into\\s+[\\w.\"`]*purchases\\b");
+
+            assertThatThrownBy(() -> store.createWithPurchases(newUser("graph"), edgePurchases(5, T0)))
+                    .isInstanceOf(StoreException.class);
+
+            assertThat(faults.isArmed()).as("the purchases must be inserted with a statement of their own").isFalse();
+            assertThat(rows.userCount()).as("all or nothing: the user is not written either").isZero();
+            assertThat(rows.purchaseCount()).isZero();
+        }
+
+        @Test
+        void refusesAMissingOrOverlongListBeforeAnySql() {
+            rejectsBeforeAnySql("user", () -> store.createWithPurchases(null, List.of()));
+            rejectsBeforeAnySql("purchases", () -> store.createWithPurchases(newUser("graph"), null));
+            rejectsBeforeAnySql("purchases[1]", () -> store.createWithPurchases(newUser("graph"),
+                    java.util.Arrays.asList(purchase("1.00", PurchaseStatus.NEW, T0), null)));
+            rejectsBeforeAnySql("purchases", () -> store.createWithPurchases(newUser("graph"),
+                    edgePurchases(PurchaseChanges.MAX_CHILDREN + 1, T0)));
+        }
+    }
+
+    @Nested
+    class ChangePurchases {
+
+        /** (adds, changes, removes), from nothing to more than one batch of each kind. */
+        static Stream<org.junit.jupiter.params.provider.Arguments> shapes() {
+            return Stream.of(new int[] {0, 0, 0}, new int[] {2, 2, 1}, new int[] {3, 0, 0}, new int[] {0, 3, 0},
+                    new int[] {0, 0, 3}, new int[] {50, 0, 0}, new int[] {0, 50, 50}, new int[] {60, 60, 60})
+                    .map(s -> org.junit.jupiter.params.provider.Arguments.of(s[0], s[1], s[2]));
+        }
+
+        @ParameterizedTest(name = "add {0}, change {1}, remove {2}")
+        @MethodSource("shapes")
+        void addsChangesAndRemovesInOneTransactionWithinTheBudgetAndBumpsTheVersion(int adds, int changes, int removes) {
+            long owner = seedUser("owner");
+            long other = seedUser("other");
+            rows.insertPurchases(owner, edgePurchases(changes + removes + 2, T0));
+            rows.insertPurchases(other, edgePurchases(3, T0));
+            List<Purchase> before = rows.purchasesOf(owner);
+            List<Purchase> othersBefore = rows.purchasesOf(other);
+            PurchaseStatus[] statuses = PurchaseStatus.values();
+            List<PurchaseChange> change = IntStream.range(0, changes).mapToObj(i -> new PurchaseChange(before.get(i).id(),
+                    new BigDecimal(i + 1).movePointLeft(2).add(new BigDecimal("5")), statuses[(i + 1) % statuses.length])).toList();
+            List<Long> remove = before.subList(changes, changes + removes).stream().map(Purchase::id).toList();
+            List<NewPurchase> add = edgePurchases(adds, T0.plusSeconds(60));
+            transactions.reset();
+
+            UserWithPurchases after = withinBudget("changePurchases (add %d, change %d, remove %d)".formatted(adds, changes, removes),
+                    aggregateBudget(6, adds + changes + removes),
+                    () -> store.changePurchases(owner, 0, new PurchaseChanges(add, change, remove)));
+
+            assertThat(List.of(transactions.commits(), transactions.rollbacks()))
+                    .as("changePurchases is one transaction: one commit, no rollback").containsExactly(1, 0);
+            assertThat(after.user()).as("the user, its version one more").isEqualTo(rows.user(owner).orElseThrow());
+            assertThat(after.user().version()).isEqualTo(1);
+            assertThat(after.purchases()).as("what it returns is what is stored, in findWithPurchases order")
+                    .isEqualTo(rows.purchasesOf(owner));
+            assertThat(store.findWithPurchases(owner)).as("findWithPurchases right after").contains(after);
+            List<Purchase> expectedKept = new ArrayList<>();
+            for (Purchase p : before) {
+                if (remove.contains(p.id())) {
+                    continue;
+                }
+                expectedKept.add(change.stream().filter(c -> c.purchaseId() == p.id()).findFirst().map(c -> c.applyTo(p)).orElse(p));
+            }
+            assertThat(after.purchases()).as("the changed ones changed, the removed ones gone, the others as they were")
+                    .containsAll(expectedKept);
+            List<Purchase> added = after.purchases().stream().filter(p -> before.stream().noneMatch(b -> b.id() == p.id())).toList();
+            assertThat(asGiven(added)).as("the added ones, as given").containsExactlyInAnyOrderElementsOf(add);
+            assertThat(after.purchases()).hasSize(before.size() - removes + adds);
+            assertThat(rows.purchasesOf(other)).as("another user's purchases are untouched").isEqualTo(othersBefore);
+        }
+
+        /** The three ways a call is refused after SQL was sent; in each, nothing at all may change. */
+        static Stream<org.junit.jupiter.params.provider.Arguments> refusals() {
+            return Stream.of(
+                    org.junit.jupiter.params.provider.Arguments.of("a stale version", StaleUserException.class),
+                    org.junit.jupiter.params.provider.Arguments.of("a missing user", UserNotFoundException.class),
+                    org.junit.jupiter.params.provider.Arguments.of("changing another user's purchase", PurchaseNotFoundException.class),
+                    org.junit.jupiter.params.provider.Arguments.of("removing another user's purchase", PurchaseNotFoundException.class),
+                    org.junit.jupiter.params.provider.Arguments.of("changing a purchase that does not exist", PurchaseNotFoundException.class),
+                    org.junit.jupiter.params.provider.Arguments.of("removing a purchase that does not exist", PurchaseNotFoundException.class));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("refusals")
+        void refusesAndWritesNothing(String refusal, Class<? extends StoreException> expected) {
+            long owner = seedUser("owner");
+            long other = seedUser("other");
+            rows.insertPurchases(owner, edgePurchases(4, T0));
+            rows.insertPurchases(other, edgePurchases(2, T0));
+            List<Purchase> mine = rows.purchasesOf(owner);
+            long foreign = rows.purchasesOf(other).get(0).id();
+            long missing = Long.MAX_VALUE - 7;
+            List<Object> before = List.of(rows.users(), rows.purchases());
+            List<NewPurchase> add = edgePurchases(2, T0);
+            List<PurchaseChange> change = new ArrayList<>(List.of(new PurchaseChange(mine.get(0).id(), new BigDecimal("3.00"), PurchaseStatus.PAID)));
+            List<Long> remove = new ArrayList<>(List.of(mine.get(1).id()));
+            long user = owner;
+            long version = 0;
+            switch (refusal) {
+                case "a stale version" -> version = 1;
+                case "a missing user" -> user = missing;
+                case "changing another user's purchase" -> change.add(new PurchaseChange(foreign, new BigDecimal("1.00"), PurchaseStatus.NEW));
+                case "removing another user's purchase" -> remove.add(foreign);
+                case "changing a purchase that does not exist" -> change.add(new PurchaseChange(missing, new BigDecimal("1.00"), PurchaseStatus.NEW));
+                default -> remove.add(missing);
+            }
+            long target = user;
+            long expectedVersion = version;
+            PurchaseChanges changes = new PurchaseChanges(add, change, remove);
+            transactions.reset();
+
+            assertThatThrownBy(() -> store.changePurchases(target, expectedVersion, changes))
+                    .as("changePurchases with %s", refusal).isInstanceOf(expected);
+
+            assertThat(List.<Object>of(rows.users(), rows.purchases()))
+                    .as("all or nothing: after %s no version, purchase or addition may be written", refusal).isEqualTo(before);
+            assertThat(transactions.commits()).as("a refused changePurchases commits nothing").isZero();
+        }
+
+        @ParameterizedTest(name = "when the statement matching ''{0}'' fails")
+        @ValueSource(strings = {"insert\\s+into\\s+[\\w.\"`]*purchases\\b", "update\\s+[\\w.\"`]*purchases\\b",
+                "delete\\s+from\\s+[\\w.\"`]*purchases\\b"})
+        void changesNothingWhenAStepFails(String failingStatement) {
+            long owner = seedUser("owner");
+            rows.insertPurchases(owner, edgePurchases(4, T0));
+            List<Purchase> mine = rows.purchasesOf(owner);
+            List<Object> before = List.of(rows.users(), rows.purchases());
+            faults.failNext(failingStatement);
+
+            assertThatThrownBy(() -> store.changePurchases(owner, 0, new PurchaseChanges(edgePurchases(2, T0),
+                    List.of(new PurchaseChange(mine.get(0).id(), new BigDecimal("3.00"), PurchaseStatus.PAID)),
+                    List.of(mine.get(1).id())))).isInstanceOf(StoreException.class);
+
+            assertThat(faults.isArmed()).as("changePurchases must have sent a statement matching %s", failingStatement).isFalse();
+            assertThat(List.<Object>of(rows.users(), rows.purchases())).as("all or nothing").isEqualTo(before);
+        }
+
+        @Test
+        void aSecondWriterHoldingTheSameVersionIsStaleAndAnEmptyChangeIsAWrite() {
+            long owner = seedUser("owner");
+            rows.insertPurchases(owner, edgePurchases(2, T0));
+
+            UserWithPurchases first = store.changePurchases(owner, 0, PurchaseChanges.none());
+
+            assertThat(first.user().version()).as("an empty change still bumps the version").isEqualTo(1);
+            assertThat(first.purchases()).isEqualTo(rows.purchasesOf(owner));
+            assertThatThrownBy(() -> store.changePurchases(owner, 0, PurchaseChanges.adding(edgePurchases(1, T0))))
+                    .isInstanceOf(StaleUserException.class);
+            assertThatThrownBy(() -> store.changeEmail(owner, 0, "other@example.com"))
+                    .as("changePurchases and changeEmail share the user's version").isInstanceOf(StaleUserException.class);
+            assertThat(rows.purchasesOf(owner)).hasSize(2);
+        }
+
+        @Test
+        void concurrentWritersOfOneUserNeverBothWin() throws Exception {
+            long owner = seedUser("owner");
+            rows.insertPurchases(owner, edgePurchases(4, T0));
+            List<Purchase> mine = rows.purchasesOf(owner);
+            int writers = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                List<Future<Object>> outcomes = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    int writer = w;
+                    outcomes.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            return store.changePurchases(owner, 0, new PurchaseChanges(edgePurchases(1, T0),
+                                    List.of(new PurchaseChange(mine.get(0).id(), new BigDecimal(writer + 1), PurchaseStatus.PAID)),
+                                    List.of(mine.get(1 + writer % 3).id())));
+                        } catch (StoreException e) {
+                            return e;
+                        }
+                    }));
+                }
+                start.countDown();
+                List<Object> results = new ArrayList<>();
+                for (Future<Object> f : outcomes) {
+                    results.add(f.get(30, TimeUnit.SECONDS));
+                }
+                List<UserWithPurchases> won = results.stream().filter(UserWithPurchases.class::isInstance)
+                        .map(UserWithPurchases.class::cast).toList();
+                assertThat(won).as("exactly one of %d writers holding version 0 wins: %s", writers, results).hasSize(1);
+                assertThat(results).filteredOn(r -> !(r instanceof UserWithPurchases))
+                        .as("the others are told the user is stale (or, where the database ends a lock wait, to retry)")
+                        .allSatisfy(r -> assertThat(r).isInstanceOfAny(StaleUserException.class, TransientStoreException.class));
+                assertThat(rows.purchasesOf(owner)).as("only the winner's changes are stored").isEqualTo(won.get(0).purchases());
+                assertThat(rows.user(owner).orElseThrow().version()).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Test
+        void refusesMissingChangesBeforeAnySql() {
+            long owner = seedUser("owner");
+
+            rejectsBeforeAnySql("changes", () -> store.changePurchases(owner, 0, null));
+        }
+    }
+
+    /**
      * The transaction policy of {@link UserStore}: every operation, on its success path and (for
      * those that can fail after SQL was sent) its failure path, counted in calls of
      * {@code commit()} and {@code rollback()} through the caller's {@code DataSource}.
@@ -1225,11 +1503,17 @@ public abstract class UserStoreContract {
                     new Call("delete", Policy.AUTOCOMMIT, s -> s.delete(beta)),
                     new Call("mergeUsers", Policy.ONE_TRANSACTION, s -> s.mergeUsers(alpha, beta)),
                     new Call("upsert", Policy.AUTOCOMMIT, s -> s.upsert(new NewUser("alpha", "alpha9@example.com", "A", null))),
-                    new Call("claimPaidPurchases", Policy.ONE_TRANSACTION, s -> assertThat(s.claimPaidPurchases(10)).hasSize(1)));
+                    new Call("claimPaidPurchases", Policy.ONE_TRANSACTION, s -> assertThat(s.claimPaidPurchases(10)).hasSize(1)),
+                    new Call("createWithPurchases", Policy.ONE_TRANSACTION, s -> s.createWithPurchases(newUser("graph"),
+                            List.of(purchase("1.00", PurchaseStatus.NEW, T0), purchase("2.00", PurchaseStatus.PAID, T0.plusSeconds(1))))),
+                    new Call("changePurchases", Policy.ONE_TRANSACTION, s -> s.changePurchases(alpha, 0, new PurchaseChanges(
+                            List.of(purchase("3.00", PurchaseStatus.NEW, T0.minusSeconds(1))),
+                            List.of(new PurchaseChange(alphasPurchase, new BigDecimal("7.00"), PurchaseStatus.SHIPPED)), List.of()))));
         }
 
         /** Calls that fail after SQL was sent: none of them may commit. */
         private List<Call> failures(long alpha, long beta) {
+            long betasPurchase = rows.purchasesOf(beta).stream().findFirst().map(Purchase::id).orElse(0L);
             return List.of(
                     new Call("create", Policy.AUTOCOMMIT, s -> s.create(newUser("alpha"))),
                     new Call("createAll", Policy.ONE_TRANSACTION, s -> s.createAll(List.of(newUser("zeta"), newUser("beta")))),
@@ -1238,7 +1522,12 @@ public abstract class UserStoreContract {
                     new Call("addPurchase", Policy.AUTOCOMMIT, s -> s.addPurchase(Long.MAX_VALUE, purchase("5.00", PurchaseStatus.NEW, T0))),
                     new Call("mergeUsers", Policy.ONE_TRANSACTION, s -> s.mergeUsers(alpha, Long.MAX_VALUE)),
                     new Call("upsert", Policy.AUTOCOMMIT, s -> s.upsert(NewUser.of("alpha", "beta@example.com"))),
-                    new Call("upsert", Policy.AUTOCOMMIT, s -> s.upsert(NewUser.of("omega", "beta@example.com"))));
+                    new Call("upsert", Policy.AUTOCOMMIT, s -> s.upsert(NewUser.of("omega", "beta@example.com"))),
+                    new Call("createWithPurchases", Policy.ONE_TRANSACTION, s -> s.createWithPurchases(newUser("beta"),
+                            List.of(purchase("1.00", PurchaseStatus.NEW, T0)))),
+                    new Call("changePurchases", Policy.ONE_TRANSACTION, s -> s.changePurchases(alpha, 7, PurchaseChanges.none())),
+                    new Call("changePurchases", Policy.ONE_TRANSACTION, s -> s.changePurchases(alpha, 0,
+                            new PurchaseChanges(List.of(purchase("1.00", PurchaseStatus.NEW, T0)), List.of(), List.of(betasPurchase)))));
         }
 
         private long[] seed() {
@@ -2282,6 +2571,38 @@ public abstract class UserStoreContract {
                         + "users right after %s, inside the unit, "
                         + "must show what the unit then committed", call.operation()).isEqualTo(committed);
             });
+        }
+
+        /**
+         * The aggregate writes and a bulk move in one unit: a store that keeps the aggregate in a
+         * persistence context must see the merge's moved purchase (a bulk update that bypasses the
+         * context) when it changes the aggregate again, and every read must show the unit's writes.
+         */
+        @Test
+        void aggregateWritesAndAMergeInOneUnitSeeEachOther() {
+            long[] ids = seed();
+            long alphasPurchase = rows.purchasesOf(ids[0]).get(0).id();
+
+            UserWithPurchases last = store.inUnitOfWork(s -> {
+                UserWithPurchases created = s.createWithPurchases(newUser("graph"), edgePurchases(3, T0));
+                long graph = created.user().id();
+                UserWithPurchases changed = s.changePurchases(graph, 0, new PurchaseChanges(edgePurchases(1, T0.plusSeconds(5)),
+                        List.of(new PurchaseChange(created.purchases().get(0).id(), new BigDecimal("4.00"), PurchaseStatus.PAID)),
+                        List.of(created.purchases().get(1).id())));
+                assertThat(s.findWithPurchases(graph)).as("findWithPurchases after changePurchases, inside the unit").contains(changed);
+                User merged = s.mergeUsers(graph, ids[0]);
+                assertThat(merged.version()).isEqualTo(2);
+                assertThat(s.findWithPurchases(graph).orElseThrow().purchases()).as("the merge moved alpha's purchase in")
+                        .extracting(Purchase::id).contains(alphasPurchase).hasSize(4);
+                return s.changePurchases(graph, 2, new PurchaseChanges(List.of(),
+                        List.of(new PurchaseChange(alphasPurchase, new BigDecimal("8.00"), PurchaseStatus.SHIPPED)),
+                        List.of(created.purchases().get(2).id())));
+            });
+
+            assertThat(last.user()).isEqualTo(rows.user(last.user().id()).orElseThrow());
+            assertThat(last.user().version()).isEqualTo(3);
+            assertThat(last.purchases()).as("committed as the unit last saw it").isEqualTo(rows.purchasesOf(last.user().id())).hasSize(3);
+            assertThat(rows.user(ids[0])).as("alpha was merged away").isEmpty();
         }
 
         private List<Object> readBoth(UserStore s, long[] ids) {
