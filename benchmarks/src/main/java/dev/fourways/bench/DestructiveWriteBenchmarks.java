@@ -4,6 +4,7 @@ import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Purchase;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.User;
+import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.UserStore;
 import dev.fourways.jdbc.JdbcUserStoreProvider;
 import java.math.BigDecimal;
@@ -42,6 +43,8 @@ import org.openjdk.jmh.infra.IterationParams;
  *       deletes the purchases).</li>
  *   <li>{@code mergeUsers}: fresh pairs of users with 10 purchases each, merged one pair per call
  *       (10 purchases move).</li>
+ *   <li>{@code changePurchases}: fresh users with 10 purchases each, one per call: two purchases
+ *       added, two changed, one removed, at version 0.</li>
  *   <li>{@code cancelPurchasesPlacedBefore}: fresh NEW purchases in one-hour windows long before
  *       the seeded ones; each call moves the cut-off one window on, cancelling exactly 10.</li>
  *   <li>{@code claimPaidPurchases}: fresh PAID purchases placed long before the seeded ones, 10 per
@@ -90,6 +93,26 @@ public class DestructiveWriteBenchmarks extends StoreBenchmark {
         public void createPairs(DestructiveWriteBenchmarks benchmark, IterationParams iteration) {
             next = 0;
             targets = benchmark.createUsersWithPurchases(2 * iteration.getBatchSize());
+            collectSetupGarbage();
+        }
+    }
+
+    /**
+     * {@code changePurchases}' fixture: before each batch, unmeasured, {@code batchSize} fresh users
+     * with 10 purchases each, read back through the JDBC reference (their purchase ids and version 0).
+     */
+    @State(Scope.Benchmark)
+    public static class FreshAggregates {
+        private List<UserWithPurchases> targets;
+        private int next;
+
+        @Setup(Level.Iteration)
+        public void createAggregates(DestructiveWriteBenchmarks benchmark, IterationParams iteration) {
+            next = 0;
+            long[] ids = benchmark.createUsersWithPurchases(iteration.getBatchSize());
+            try (UserStore reference = new JdbcUserStoreProvider().open(benchmark.dataSource())) {
+                targets = java.util.Arrays.stream(ids).mapToObj(id -> reference.findWithPurchases(id).orElseThrow()).toList();
+            }
             collectSetupGarbage();
         }
     }
@@ -148,6 +171,18 @@ public class DestructiveWriteBenchmarks extends StoreBenchmark {
     public User mergeUsers(FreshPairs pairs) {
         int pair = pairs.next++;
         return userStore.mergeUsers(target(pairs.targets, 2 * pair), target(pairs.targets, 2 * pair + 1));
+    }
+
+    /** A fresh user's purchases, at once: two added, two changed, one removed, under the user's optimistic lock. */
+    @Benchmark
+    public UserWithPurchases changePurchases(FreshAggregates aggregates) {
+        int i = aggregates.next++;
+        if (i >= aggregates.targets.size()) {
+            throw new IllegalStateException("more calls than targets prepared for this batch: " + i);
+        }
+        UserWithPurchases target = aggregates.targets.get(i);
+        return userStore.changePurchases(target.user().id(), target.user().version(),
+                AggregateShapes.addTwoChangeTwoRemoveOne(target.purchases(), i));
     }
 
     /** Cancels the 10 NEW purchases of the next one-hour window. */

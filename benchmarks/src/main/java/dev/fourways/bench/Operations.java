@@ -3,6 +3,7 @@ package dev.fourways.bench;
 import dev.fourways.UserStore;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.User;
+import dev.fourways.domain.UserWithPurchases;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,9 @@ final class Operations {
 
         /** The user with this id as stored now (its current version), read outside the store being called. */
         User current(long id);
+
+        /** The user with this id and their purchases as stored now, read outside the store being called. */
+        UserWithPurchases currentWithPurchases(long id);
     }
 
     /** One call of an operation. */
@@ -104,8 +108,9 @@ final class Operations {
             "Joins and nested mapping (a user and 10 purchases; 20 users and 200 purchases), and a "
                     + "group-by where the database does the work.");
     static final Family WRITES = new Family("writes", "Writes",
-            "`createAll` inserts 1,000 users per call. `delete`, `mergeUsers` and "
-                    + "`cancelPurchasesPlacedBefore` run in batches of fresh targets (JMH batch mode); "
+            "`createAll` inserts 1,000 users per call; `createWithPurchases` one user with 10 purchases; "
+                    + "`changePurchases` adds two of a user's 10 purchases, changes two and removes one. `delete`, "
+                    + "`mergeUsers`, `changePurchases` and `cancelPurchasesPlacedBefore` run in batches of fresh targets (JMH batch mode); "
                     + "their B/op is not shown because the GC profiler would include the batch's setup.");
 
     /** The families, in report order. */
@@ -144,6 +149,13 @@ final class Operations {
             new Operation("changeEmail", WRITES, WriteBenchmarks.class, 0, (s, a, k) -> {
                 User before = a.current(a.workload().data().id(a.workload().pick(k)));
                 return s.changeEmail(before.id(), before.version(), a.newUser().email());
+            }),
+            new Operation("createWithPurchases", WRITES, WriteBenchmarks.class, 0,
+                    (s, a, k) -> s.createWithPurchases(a.newUser(), AggregateShapes.purchases(k))),
+            new Operation("changePurchases", WRITES, DestructiveWriteBenchmarks.class, 0, (s, a, k) -> {
+                UserWithPurchases target = a.currentWithPurchases(a.freshUserWithPurchases());
+                return s.changePurchases(target.user().id(), target.user().version(),
+                        AggregateShapes.addTwoChangeTwoRemoveOne(target.purchases(), k));
             }),
             new Operation("delete", WRITES, DestructiveWriteBenchmarks.class, 0, (s, a, k) -> s.delete(a.freshUserWithPurchases())),
             new Operation("mergeUsers", WRITES, DestructiveWriteBenchmarks.class, 0,
@@ -194,6 +206,11 @@ final class Operations {
 
             @Override
             public User current(long id) {
+                throw new UnsupportedOperationException("reads only");
+            }
+
+            @Override
+            public UserWithPurchases currentWithPurchases(long id) {
                 throw new UnsupportedOperationException("reads only");
             }
         };

@@ -6,6 +6,7 @@ import dev.fourways.db.DatabaseSettings;
 import dev.fourways.db.IsolatedDatabase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.User;
+import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.jdbc.JdbcUserStoreProvider;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -130,6 +131,11 @@ public final class StatementCensus {
         @Override
         public User current(long id) {
             return reference.findById(id).orElseThrow();
+        }
+
+        @Override
+        public UserWithPurchases currentWithPurchases(long id) {
+            return reference.findWithPurchases(id).orElseThrow();
         }
 
         @Override

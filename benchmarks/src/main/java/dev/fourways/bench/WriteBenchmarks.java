@@ -2,6 +2,7 @@ package dev.fourways.bench;
 
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.User;
+import dev.fourways.domain.UserWithPurchases;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Setup;
@@ -16,6 +17,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code changeEmail} is self-cancelling: it flips a user's e-mail between two addresses, so
  *       each call is a real change (the row is written, the version checked and bumped) and the
  *       data never grows.</li>
+ *   <li>{@code createWithPurchases} adds a user with 10 purchases; like {@code create}'s, they are
+ *       deleted after each iteration.</li>
  *   <li>{@code upsert} alternates its two paths on users of its own: even calls insert a new user,
  *       odd calls upsert that same username again with a new e-mail (the update path: the row
  *       matched, written, its version bumped). The seeded users are left alone, so
@@ -27,6 +30,7 @@ public class WriteBenchmarks extends StoreBenchmark {
 
     private long created;
     private long upserted;
+    private long graphs;
     private long[] versions;
     private boolean[] changed;
     private String[] otherEmails;
@@ -53,6 +57,16 @@ public class WriteBenchmarks extends StoreBenchmark {
     public User create() {
         long n = created++;
         return userStore.create(NewUser.of("new" + n, "new" + n + "@create.test"));
+    }
+
+    /**
+     * A graph insert: a new user with {@value DataSet#PURCHASES_PER_USER} purchases, in one
+     * transaction (building the arguments, with their validation, is part of every store's cost).
+     */
+    @Benchmark
+    public UserWithPurchases createWithPurchases() {
+        long n = graphs++;
+        return userStore.createWithPurchases(NewUser.of("graph" + n, "graph" + n + "@graph.test"), AggregateShapes.purchases(n));
     }
 
     /** A random user's e-mail, under the optimistic lock, to a different address each time. */

@@ -3,9 +3,13 @@ package dev.fourways.comparison;
 import dev.fourways.UserStore;
 import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
+import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseChange;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
+import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.jdbc.JdbcUserStoreProvider;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -80,6 +84,21 @@ public final class SampleCalls {
             Map.entry("upsert", (s, d, n) -> s.upsert(new NewUser("user04", "upserted" + n + "@seed.test", "User 4",
                     BASE.plus(4, ChronoUnit.HOURS)))),
             Map.entry("claimPaidPurchases", (s, d, n) -> s.claimPaidPurchases(2)),
+            // A graph insert: a new user with two purchases.
+            Map.entry("createWithPurchases", (s, d, n) -> s.createWithPurchases(d.newUser("graph" + n), List.of(
+                    new NewPurchase(new BigDecimal("5.00"), PurchaseStatus.NEW, BASE.plus(40, ChronoUnit.DAYS)),
+                    new NewPurchase(new BigDecimal("7.50"), PurchaseStatus.PAID, BASE.plus(41, ChronoUnit.DAYS))))),
+            // The peers' "add two, update two, delete one", on a fresh user's three purchases.
+            Map.entry("changePurchases", (s, d, n) -> {
+                UserWithPurchases target = d.currentWithPurchases(d.freshUserWithPurchases("changed" + n));
+                List<Purchase> owned = target.purchases();
+                s.changePurchases(target.user().id(), target.user().version(), new PurchaseChanges(
+                        List.of(new NewPurchase(new BigDecimal("1.25"), PurchaseStatus.NEW, BASE.plus(50, ChronoUnit.DAYS)),
+                                new NewPurchase(new BigDecimal("2.50"), PurchaseStatus.NEW, BASE.plus(51, ChronoUnit.DAYS))),
+                        List.of(new PurchaseChange(owned.get(0).id(), new BigDecimal("11.00"), PurchaseStatus.SHIPPED),
+                                new PurchaseChange(owned.get(1).id(), new BigDecimal("12.00"), PurchaseStatus.PAID)),
+                        List.of(owned.get(2).id())));
+            }),
             // A small request: read a user twice, then change it, in one unit of work.
             Map.entry("inUnitOfWork", (s, d, n) -> s.inUnitOfWork(unit -> {
                 User read = unit.findById(d.ids().get(1)).orElseThrow();
@@ -167,6 +186,11 @@ public final class SampleCalls {
         /** The id of the first purchase (by placedAt) of a seeded user who has some. */
         public long purchaseId(long userId) {
             return reference.findWithPurchases(userId).orElseThrow().purchases().get(0).id();
+        }
+
+        /** The user and their purchases as stored now. */
+        public UserWithPurchases currentWithPurchases(long id) {
+            return reference.findWithPurchases(id).orElseThrow();
         }
 
         /** The user as stored now (its current version). */
