@@ -9,6 +9,7 @@ import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
@@ -16,6 +17,7 @@ import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.error.DuplicateUserException;
+import dev.fourways.error.PurchaseNotFoundException;
 import dev.fourways.error.SqlErrorTranslator;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -87,6 +90,21 @@ public final class JdbiUserStore implements UserStore {
     private static final String INSERT_USER = """
             insert into users (id, username, email, display_name, created_at, version)
             values (:id, :username, :email, :displayName, :createdAt, 0)""";
+
+    /** One purchase, with an id the store reserved: {@link #addPurchase}'s Update, the aggregate writes' batch. */
+    private static final String INSERT_PURCHASE = """
+            insert into purchases (id, user_id, amount, status, placed_at)
+            values (:id, :userId, :amount, :status, :placedAt)""";
+
+    /**
+     * A user and all their purchases, one row per purchase (or one with null purchase columns),
+     * in read order: {@link #findWithPurchases}, and {@link #changePurchases}' read of the aggregate.
+     */
+    private static final String SELECT_USER_WITH_PURCHASES = SELECT_USERS_AND_PURCHASES + """
+            from users u
+            left join purchases p on p.user_id = u.id
+            where u.id = :id
+            order by p.placed_at, p.id""";
 
     /** Rows fetched per round trip by {@link #streamAll()}, as in the JDBC reference. */
     static final int STREAM_FETCH_SIZE = 500;
@@ -347,15 +365,7 @@ public final class JdbiUserStore implements UserStore {
         // A missing user is the foreign key's refusal, which the guard reports with the id.
         return withHandle(h -> {
             long id = purchaseIds.take(1, n -> nextValues(h, "purchases_seq", n))[0];
-            h.createUpdate("""
-                            insert into purchases (id, user_id, amount, status, placed_at)
-                            values (:id, :userId, :amount, :status, :placedAt)""")
-                    .bind("id", id)
-                    .bind("userId", userId)
-                    .bind("amount", purchase.amount())
-                    .bind("status", purchase.status().name())
-                    .bind("placedAt", utc(purchase.placedAt()))
-                    .execute();
+            bindPurchase(h.createUpdate(INSERT_PURCHASE), id, userId, purchase).execute();
             return purchase.toPurchase(id, userId);
         });
     }
@@ -363,13 +373,91 @@ public final class JdbiUserStore implements UserStore {
     @Override
     public Optional<UserWithPurchases> findWithPurchases(long userId) {
         // One statement, whatever the number of purchases: the user joined to them, then folded.
-        return withHandle(h -> withPurchases(h.createQuery(SELECT_USERS_AND_PURCHASES + """
-                        from users u
-                        left join purchases p on p.user_id = u.id
-                        where u.id = :id
-                        order by p.placed_at, p.id""")
-                .bind("id", userId))
-                .findFirst());
+        return withHandle(h -> readWithPurchases(h, userId));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One transaction: the user's {@code INSERT} (an {@code Update}), then the purchases' in one
+     * {@link PreparedBatch}, with ids from the reserved blocks (a sequence call for each block only
+     * when it is used up). The result is what was written, not read back.
+     */
+    @Override
+    public UserWithPurchases createWithPurchases(NewUser user, List<NewPurchase> purchases) {
+        // inTransaction, as createAll: all or nothing. Any exception out of the callback (a
+        // duplicate username or e-mail, a failed batch) makes Jdbi roll back and rethrow it, so
+        // the user is never left without the purchases given with it; one commit when it returns.
+        // Inside a unit of work it runs on the unit's handle and commits nothing of its own.
+        // https://jdbi.org/apidocs/org/jdbi/v3/core/Jdbi.html (inTransaction)
+        return inTransaction(h -> {
+            // The user's id from the reserved block, as create does, so the new key is known
+            // before the INSERT and carried down to every child row: no generated key to read
+            // back (MariaDB's driver returns none for a sequence default).
+            long userId = userIds.take(1, n -> nextValues(h, "users_seq", n))[0];
+            bindUser(h.createUpdate(INSERT_USER), userId, user).execute();
+            List<Purchase> stored = insertPurchases(h, userId, purchases);
+            // What findWithPurchases would read now: the rows just written, in its order.
+            return UserWithPurchases.sorted(user.toUser(userId), stored);
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One transaction, as the JDBC reference: the version check and bump ({@code Update}), the
+     * aggregate read in one joined statement folded by {@link #withPurchases} (the ownership check
+     * in Java), then one {@link PreparedBatch} per kind of change (insert, update, delete), each
+     * skipped when it has nothing to do. The result is computed from what was read and written.
+     */
+    @Override
+    public UserWithPurchases changePurchases(long userId, long expectedVersion, PurchaseChanges changes) {
+        // inTransaction, as mergeUsers: StaleUserException, UserNotFoundException and
+        // PurchaseNotFoundException thrown from the callback make Jdbi roll back everything the
+        // call wrote (the version bump included) and rethrow the same exception; one commit when
+        // it returns. Inside a unit of work: the unit's handle and transaction, no commit here.
+        // https://jdbi.org/#_transactions
+        return inTransaction(h -> {
+            // 1. The optimistic lock is the UPDATE's WHERE clause: execute() returns the rows
+            //    changed, 0 when the version moved on or the user is gone. The row it changed
+            //    stays locked until the commit, so two calls for one user never interleave.
+            //    https://jdbi.org/apidocs/org/jdbi/v3/core/statement/Update.html
+            int bumped = h.createUpdate("update users set version = version + 1 where id = :id and version = :expectedVersion")
+                    .bind("id", userId)
+                    .bind("expectedVersion", expectedVersion)
+                    .execute();
+            if (bumped == 0) {
+                // Only on failure, one read to tell which failure it was.
+                throw findUser(h, userId).isPresent()
+                        ? new StaleUserException(userId, expectedVersion, null)
+                        : UserNotFoundException.forId(userId);
+            }
+            // 2. The aggregate as it is now (the version already bumped), in one statement, with
+            //    findWithPurchases' SQL and fold: what the changes may name. Read on this handle,
+            //    so inside a unit it sees the unit's earlier writes (Jdbi keeps no cache).
+            UserWithPurchases current = readWithPurchases(h, userId).orElseThrow();
+            Map<Long, Purchase> owned = new LinkedHashMap<>();
+            current.purchases().forEach(p -> owned.put(p.id(), p));
+            // The ownership check in Java, before any purchase is written: an id that is not in
+            // the user's purchases is missing or another user's, and either way refused.
+            changes.change().forEach(c -> requireOwned(owned, userId, c.purchaseId()));
+            changes.remove().forEach(id -> requireOwned(owned, userId, id));
+            // 3-6. A refill of the reserved purchase ids when needed, then one JDBC batch per kind
+            //    of change. The UPDATE and DELETE name the purchase by id only: ownership is
+            //    settled above, under the user's lock.
+            List<Purchase> added = insertPurchases(h, userId, changes.add());
+            executeBatch(h, "update purchases set amount = :amount, status = :status where id = :id",
+                    changes.change(), (batch, c) -> batch
+                            .bind("amount", c.amount())
+                            .bind("status", c.status().name())
+                            .bind("id", c.purchaseId()));
+            executeBatch(h, "delete from purchases where id = :id", changes.remove(), (batch, id) -> batch.bind("id", id));
+            // What the purchases are now, from what was read and what was written.
+            changes.change().forEach(c -> owned.computeIfPresent(c.purchaseId(), (id, p) -> c.applyTo(p)));
+            changes.remove().forEach(owned::remove);
+            added.forEach(p -> owned.put(p.id(), p));
+            return UserWithPurchases.sorted(current.user(), owned.values());
+        });
     }
 
     @Override
@@ -716,6 +804,66 @@ public final class JdbiUserStore implements UserStore {
                 .bind("email", user.email())
                 .bind("displayName", user.displayName())
                 .bind("createdAt", utc(user.createdAt()));
+    }
+
+    /** A purchase's INSERT_PURCHASE parameters, for one {@code Update} or one row of a {@link PreparedBatch}. */
+    private static <S extends SqlStatement<S>> S bindPurchase(S statement, long id, long userId, NewPurchase purchase) {
+        return statement.bind("id", id)
+                .bind("userId", userId)
+                .bind("amount", purchase.amount())
+                .bind("status", purchase.status().name())
+                .bind("placedAt", utc(purchase.placedAt()));
+    }
+
+    /**
+     * Inserts one user's new purchases in one {@link PreparedBatch}, with ids from the reserved
+     * block (one sequence call when the block runs out, whatever the count); none for an empty list.
+     *
+     * @return the stored purchases, in the input's order
+     */
+    private List<Purchase> insertPurchases(Handle h, long userId, List<NewPurchase> purchases) {
+        if (purchases.isEmpty()) {
+            return List.of();
+        }
+        long[] ids = purchaseIds.take(purchases.size(), n -> nextValues(h, "purchases_seq", n));
+        // As createAll: one binding per purchase, one executeBatch() (see executeBatch).
+        PreparedBatch batch = h.prepareBatch(INSERT_PURCHASE);
+        List<Purchase> stored = new ArrayList<>(purchases.size());
+        for (int i = 0; i < purchases.size(); i++) {
+            bindPurchase(batch, ids[i], userId, purchases.get(i)).add();
+            stored.add(purchases.get(i).toPurchase(ids[i], userId));
+        }
+        batch.execute();
+        return stored;
+    }
+
+    /**
+     * One {@link PreparedBatch}: the statement prepared once, a binding per item ({@code add()}),
+     * one {@code executeBatch()}, so one round trip for any number of items; nothing at all for
+     * no items (Jdbi 3.55 would still prepare the statement of an empty batch).
+     * https://jdbi.org/apidocs/org/jdbi/v3/core/statement/PreparedBatch.html
+     */
+    private static <T> void executeBatch(Handle h, String sql, List<T> items, BiFunction<PreparedBatch, T, PreparedBatch> bind) {
+        if (items.isEmpty()) {
+            return;
+        }
+        PreparedBatch batch = h.prepareBatch(sql);
+        for (T item : items) {
+            bind.apply(batch, item).add();
+        }
+        batch.execute();
+    }
+
+    /** Refuses a purchase id that is not among the user's purchases (missing, or another user's). */
+    private static void requireOwned(Map<Long, Purchase> owned, long userId, long purchaseId) {
+        if (!owned.containsKey(purchaseId)) {
+            throw new PurchaseNotFoundException(userId, purchaseId);
+        }
+    }
+
+    /** A user with their purchases, in one statement folded by {@link #withPurchases}; empty when there is no such user. */
+    private static Optional<UserWithPurchases> readWithPurchases(Handle h, long userId) {
+        return withPurchases(h.createQuery(SELECT_USER_WITH_PURCHASES).bind("id", userId)).findFirst();
     }
 
     private static Optional<User> findUser(Handle h, long id) {
