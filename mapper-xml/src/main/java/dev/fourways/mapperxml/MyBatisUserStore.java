@@ -8,6 +8,7 @@ import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
@@ -15,6 +16,7 @@ import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.error.DuplicateUserException;
+import dev.fourways.error.PurchaseNotFoundException;
 import dev.fourways.error.SqlErrorTranslator;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
@@ -23,7 +25,9 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -31,6 +35,7 @@ import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
 import org.apache.ibatis.cursor.Cursor;
 import org.apache.ibatis.exceptions.PersistenceException;
+import org.apache.ibatis.executor.BatchResult;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -48,8 +53,10 @@ import org.apache.ibatis.session.TransactionIsolationLevel;
  *       ({@code upsert} on PostgreSQL and MariaDB among them): the statement is its own transaction
  *       and MyBatis calls neither {@code commit()} nor {@code rollback()} on the connection.</li>
  *   <li>{@code openSession()} (or {@code openSession(ExecutorType.BATCH)} for {@code createAll},
+ *       {@code createWithPurchases} and {@code changePurchases},
  *       {@code openSession(TransactionIsolationLevel)} at the database's snapshot isolation for
- *       {@code page}, see {@link #page}), one transaction, for {@code createAll}, {@code page},
+ *       {@code page}, see {@link #page}), one transaction, for {@code createAll},
+ *       {@code createWithPurchases}, {@code changePurchases}, {@code page},
  *       {@code changeEmail} and {@code mergeUsers}: the method calls {@code commit()} at its end;
  *       a failure leaves by the try-with-resources, whose {@code close()} rolls back a session
  *       that wrote. MyBatis skips the JDBC commit or rollback of a session in which only selects
@@ -316,6 +323,135 @@ public final class MyBatisUserStore implements UserStore {
     }
 
     /**
+     * A graph insert in one {@link ExecutorType#BATCH} session ({@link #batch()}, as
+     * {@link #createAll}): at most 4 round trips and one commit, whatever the number of purchases.
+     * <ol>
+     *   <li>The ids first, from the reserved blocks ({@code nextIdBlocks}, only when a block is used
+     *       up): the user's key is known before anything is written and is carried down to the
+     *       purchases, with no generated key to read back. They come first because a select in a
+     *       {@code BATCH} session flushes the statements queued before it
+     *       (<a href="https://mybatis.org/mybatis-3/java-api.html">Java API</a>, ExecutorType.BATCH):
+     *       taken between the inserts, it would split them into more batches.</li>
+     *   <li>The user's {@code insert} and the purchases' {@code insert}s, the mappers' existing
+     *       statements, only queued: the {@code BatchExecutor} keeps one JDBC batch per run of one
+     *       statement.</li>
+     *   <li>{@code commit()} flushes them, two batches in the order queued (the user before the rows
+     *       whose foreign key names it), then commits. A duplicate user or a failing purchase fails
+     *       its batch, and the {@code close()} the exception leaves through rolls both back: all or
+     *       nothing. Inside a unit of work the commit only flushes.</li>
+     * </ol>
+     */
+    @Override
+    public UserWithPurchases createWithPurchases(NewUser user, List<NewPurchase> purchases) {
+        try (CallSession session = batch()) {
+            UserMapper users = session.getMapper(UserMapper.class);
+            PurchaseMapper purchaseMapper = session.getMapper(PurchaseMapper.class);
+            User created = user.toUser(userIds.take(1, users::nextIdBlocks)[0]);
+            List<Purchase> stored = withReservedIds(purchaseMapper, created.id(), purchases);
+            users.insert(created);
+            stored.forEach(purchaseMapper::insert);
+            session.commit();
+            return UserWithPurchases.sorted(created, stored);
+        }
+    }
+
+    /**
+     * Adds, changes and removes a user's purchases in one {@link ExecutorType#BATCH} session
+     * ({@link #batch()}): at most 6 round trips and one commit, whatever the number of purchases,
+     * in the reference's order.
+     * <ol>
+     *   <li><b>The optimistic lock</b>: {@code incrementVersionFrom} ({@code update ... where id = ?
+     *       and version = ?}), flushed at once with {@code flushStatements()}: in a {@code BATCH}
+     *       session an update only queues and returns a placeholder
+     *       ({@code BatchExecutor.BATCH_UPDATE_RETURN_VALUE}), and its row count comes back in the
+     *       {@link BatchResult} of the flush
+     *       (<a href="https://mybatis.org/mybatis-3/java-api.html">Java API</a>, "Batch update statement
+     *       Flush Method"). Letting the next select flush it would lose that count. 0 rows: a
+     *       {@code findById} tells a stale version from a missing user, and the exception leaves
+     *       through {@code close()}, which rolls back (the session ran an update, so it is dirty). The
+     *       updated row stays locked until the commit, so two calls for one user never interleave.</li>
+     *   <li><b>The aggregate as it is now</b>, in one statement: {@code findWithPurchases}, its
+     *       {@code <collection>} result map reused. The ownership check is in Java, against what
+     *       was read: a purchase to change or remove that is not among them raises
+     *       {@link PurchaseNotFoundException} before anything else is queued.</li>
+     *   <li><b>Ids for the additions</b> ({@code nextIdBlocks}, only when the block is used up),
+     *       before any write is queued: a select would flush what is queued.</li>
+     *   <li><b>One batch per kind of change</b>: the {@code insert}s, the
+     *       {@code changeAmountAndStatus} updates, the {@code deleteById} deletes, queued in three
+     *       runs, flushed as three JDBC batches by {@code commit()}, which then commits. Nothing is
+     *       sent for a kind with no item. A failing batch fails the call, and {@code close()} rolls
+     *       back the version and every batch before it.</li>
+     * </ol>
+     * The result is computed from what was read and what was written, as the reference does, not
+     * read again. Inside a unit of work the session is a {@code BATCH} session on the unit's
+     * connection, and the commit only flushes.
+     */
+    @Override
+    public UserWithPurchases changePurchases(long userId, long expectedVersion, PurchaseChanges changes) {
+        try (CallSession session = batch()) {
+            UserMapper users = session.getMapper(UserMapper.class);
+            PurchaseMapper purchaseMapper = session.getMapper(PurchaseMapper.class);
+            users.incrementVersionFrom(userId, expectedVersion);
+            if (rowsUpdated(session.flushStatements()) == 0) {
+                throw users.findById(userId).isPresent()
+                        ? new StaleUserException(userId, expectedVersion, null)
+                        : UserNotFoundException.forId(userId);
+            }
+            UserWithPurchases current = users.findWithPurchases(userId).orElseThrow().toRecord();
+            Map<Long, Purchase> owned = new LinkedHashMap<>();
+            current.purchases().forEach(p -> owned.put(p.id(), p));
+            changes.change().forEach(change -> requireOwned(owned, userId, change.purchaseId()));
+            changes.remove().forEach(id -> requireOwned(owned, userId, id));
+            List<Purchase> added = withReservedIds(purchaseMapper, userId, changes.add());
+            added.forEach(purchaseMapper::insert);
+            changes.change().forEach(purchaseMapper::changeAmountAndStatus);
+            changes.remove().forEach(purchaseMapper::deleteById);
+            session.commit();
+            changes.change().forEach(change -> owned.computeIfPresent(change.purchaseId(), (id, p) -> change.applyTo(p)));
+            changes.remove().forEach(owned::remove);
+            added.forEach(p -> owned.put(p.id(), p));
+            return UserWithPurchases.sorted(current.user(), owned.values());
+        }
+    }
+
+    /** The purchases as they will be stored: ids from the reserved block, one select at most; none for none. */
+    private List<Purchase> withReservedIds(PurchaseMapper purchases, long userId, List<NewPurchase> given) {
+        if (given.isEmpty()) {
+            return List.of();
+        }
+        long[] ids = purchaseIds.take(given.size(), purchases::nextIdBlocks);
+        List<Purchase> stored = new ArrayList<>(given.size());
+        for (int i = 0; i < ids.length; i++) {
+            stored.add(given.get(i).toPurchase(ids[i], userId));
+        }
+        return stored;
+    }
+
+    private static void requireOwned(Map<Long, Purchase> owned, long userId, long purchaseId) {
+        if (!owned.containsKey(purchaseId)) {
+            throw new PurchaseNotFoundException(userId, purchaseId);
+        }
+    }
+
+    /**
+     * The row count of the one update a flush sent: one {@link BatchResult} (one statement) with one
+     * update count (one parameter set). The drivers report exact counts for batched updates here
+     * (on MariaDB because {@code useBulkStmts} stays off, see {@code Database.MARIADB}); a driver
+     * that answered {@code Statement.SUCCESS_NO_INFO} would leave the lock unchecked, so that is
+     * refused rather than read as success.
+     */
+    private static int rowsUpdated(List<BatchResult> flushed) {
+        if (flushed.size() != 1 || flushed.get(0).getUpdateCounts().length != 1) {
+            throw new IllegalStateException("expected the flush of one update, got " + flushed.size() + " batch(es)");
+        }
+        int rows = flushed.get(0).getUpdateCounts()[0];
+        if (rows < 0) {
+            throw new IllegalStateException("the driver reported no row count for the version check (" + rows + ")");
+        }
+        return rows;
+    }
+
+    /**
      * One joined select over a deferred join (see {@code UserMapper.xml} and the module README).
      * Being one statement it reads one snapshot under any isolation level, so it stays
      * auto-commit: while others write, the page it returns is still at most one page of users,
@@ -545,7 +681,8 @@ public final class MyBatisUserStore implements UserStore {
     }
 
     /**
-     * {@code createAll}'s {@link ExecutorType#BATCH} session. A session has one executor type, and
+     * The {@link ExecutorType#BATCH} session of {@code createAll}, {@code createWithPurchases} and
+     * {@code changePurchases}. A session has one executor type, and
      * the unit's is the configured {@code SIMPLE}, which sends every insert on its own; so inside a
      * unit the batch gets a session of its own on the unit's connection
      * ({@code openSession(ExecutorType, Connection)}, Java API, SqlSessionFactory), which joins
@@ -585,6 +722,14 @@ public final class MyBatisUserStore implements UserStore {
 
         void commit() {
             commit(false);
+        }
+
+        /**
+         * Sends what a {@code BATCH} executor queued, now, in the call's or the unit's transaction,
+         * and returns its row counts ({@code SqlSession.flushStatements()}).
+         */
+        List<BatchResult> flushStatements() {
+            return session.flushStatements();
         }
 
         void commit(boolean force) {

@@ -1,6 +1,7 @@
 package dev.fourways.mapperxml;
 
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseChange;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
@@ -23,6 +24,22 @@ public interface PurchaseMapper {
 
     /** Inserts a purchase with its id already reserved. @return rows inserted */
     int insert(Purchase purchase);
+
+    /**
+     * Sets the amount and status of the purchase {@code change.purchaseId()}; {@code changePurchases}
+     * queues one per change in a {@code BATCH} session, so they go as one JDBC batch.
+     *
+     * @return rows updated, or {@code BatchExecutor.BATCH_UPDATE_RETURN_VALUE} in a {@code BATCH} session
+     */
+    int changeAmountAndStatus(PurchaseChange change);
+
+    /**
+     * Deletes one purchase; {@code changePurchases} queues one per id in a {@code BATCH} session, so
+     * they go as one JDBC batch.
+     *
+     * @return rows deleted, or {@code BatchExecutor.BATCH_UPDATE_RETURN_VALUE} in a {@code BATCH} session
+     */
+    int deleteById(@Param("id") long id);
 
     /**
      * Sets the status of every purchase in one of {@code from} placed before {@code cutoff} to

@@ -64,6 +64,15 @@ public interface UserMapper {
     /** Bumps a user's version by one. @return rows updated */
     int incrementVersion(@Param("id") long id);
 
+    /**
+     * The optimistic lock of {@code changePurchases}: bumps the version only if it is still
+     * {@code expectedVersion}. Run in a {@code BATCH} session, it only queues the update and returns
+     * {@code BatchExecutor.BATCH_UPDATE_RETURN_VALUE}; the row count (1 when bumped, 0 when the
+     * version moved on or the user is gone) comes from the {@code BatchResult} of the next
+     * {@code flushStatements()}.
+     */
+    int incrementVersionFrom(@Param("id") long id, @Param("expectedVersion") long expectedVersion);
+
     /** Deletes a user; the purchases go by the foreign key's cascade. @return rows deleted */
     int delete(@Param("id") long id);
 
