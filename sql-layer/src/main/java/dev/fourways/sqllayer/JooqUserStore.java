@@ -12,6 +12,7 @@ import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.iif;
 import static org.jooq.impl.DSL.multiset;
 import static org.jooq.impl.DSL.noCondition;
+import static org.jooq.impl.DSL.param;
 import static org.jooq.impl.DSL.row;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.selectOne;
@@ -26,6 +27,7 @@ import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
@@ -33,6 +35,7 @@ import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.error.DuplicateUserException;
+import dev.fourways.error.PurchaseNotFoundException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
 import dev.fourways.sqllayer.generated.tables.Purchases;
@@ -42,7 +45,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -53,6 +58,7 @@ import org.jooq.ConnectionProvider;
 import org.jooq.Converter;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Query;
 import org.jooq.Record1;
 import org.jooq.Record11;
 import org.jooq.Record4;
@@ -157,10 +163,10 @@ public final class JooqUserStore implements UserStore {
      * The same store, bound to one unit of work: its three contexts are all the unit's
      * transaction's own ({@code tx.dsl()}), never the outer ones, which would borrow other
      * connections outside the unit. So every statement runs on the unit's connection, and the
-     * {@code transactionResult} calls of createAll, page, changeEmail, mergeUsers, upsert on H2 and
-     * claimPaidPurchases join the unit's transaction instead of committing their own. The reserved
-     * id blocks are the store's (a sequence is not transactional, so ids a rolled-back unit took
-     * are simply never used).
+     * {@code transactionResult} calls of createAll, createWithPurchases, changePurchases, page,
+     * changeEmail, mergeUsers, upsert on H2 and claimPaidPurchases join the unit's transaction
+     * instead of committing their own. The reserved id blocks are the store's (a sequence is not
+     * transactional, so ids a rolled-back unit took are simply never used).
      */
     private JooqUserStore(JooqUserStore store, DSLContext unit) {
         this.ctx = unit;
@@ -179,8 +185,13 @@ public final class JooqUserStore implements UserStore {
      */
     @Override
     public User create(NewUser user) {
-        long id = userIds.take(1, n -> nextValues(ctx, USERS_SEQ, n))[0];
-        ctx.insertInto(USERS, USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT)
+        return insertUser(ctx, user);
+    }
+
+    /** {@link #create}'s insert, on {@code dsl}: the pool's context, or a transaction's ({@link #createWithPurchases}). */
+    private User insertUser(DSLContext dsl, NewUser user) {
+        long id = userIds.take(1, n -> nextValues(dsl, USERS_SEQ, n))[0];
+        dsl.insertInto(USERS, USERS.ID, USERS.USERNAME, USERS.EMAIL, USERS.DISPLAY_NAME, USERS.CREATED_AT)
                 .values(id, user.username(), user.email(), user.displayName(), user.createdAt())
                 .execute();
         return user.toUser(id);
@@ -416,6 +427,145 @@ public final class JooqUserStore implements UserStore {
         return selectUsersWithPurchases(ctx, USERS)
                 .where(USERS.ID.eq(userId))
                 .fetchOptional(TO_USER_WITH_PURCHASES);
+    }
+
+    /**
+     * A graph insert, all or nothing: one transaction ({@code transactionResult}, only its nested
+     * {@code tx.dsl()} inside, as in {@link #createAll}; inside a unit of work it joins the unit's
+     * transaction and commits nothing of its own).
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/transaction-management/
+     * The user's id comes from the reserved block before the insert, so the parent's key is known
+     * in Java and carried down to the children without reading a generated key back ({@code
+     * RETURNING} is not needed, and MariaDB's driver returns no generated keys for a batch). Then
+     * the user's {@code INSERT .. VALUES} and one JDBC batch of the purchases' inserts
+     * ({@link #insertPurchases}). The answer is built from what was written, sorted as
+     * {@link #findWithPurchases} sorts: no read back.
+     * Round trips: the insert and the batch (none for no purchases), plus one refill of each id
+     * block that runs out (one statement for all the blocks missing): at most 4, whatever the count.
+     */
+    @Override
+    public UserWithPurchases createWithPurchases(NewUser user, List<NewPurchase> purchases) {
+        return ctx.transactionResult(tx -> {
+            DSLContext dsl = tx.dsl();
+            User created = insertUser(dsl, user);
+            return UserWithPurchases.sorted(created, insertPurchases(dsl, created.id(), purchases));
+        });
+    }
+
+    /**
+     * One transaction (joined by a unit of work, as above), in the JDBC reference's steps:
+     * <ol>
+     *   <li>The optimistic lock by hand, as in {@link #changeEmail}: {@code update users set
+     *       version = version + 1 where id = ? and version = ?} and its row count. The updated row
+     *       stays locked until the commit, so two calls for one user never interleave. On 0 rows,
+     *       one {@code fetchExists} tells a stale version from a missing user.
+     *       https://www.jooq.org/doc/3.19/manual/sql-building/conditional-expressions/exists-predicate/</li>
+     *   <li>The aggregate as it is now, after the bump (so its version is the new one): the
+     *       one-statement MULTISET query of {@link #findWithPurchases}, mapped by the same
+     *       {@link #TO_USER_WITH_PURCHASES}. Every purchase to change or remove must be among its
+     *       purchases (checked in Java; a foreign or unknown id is {@link PurchaseNotFoundException},
+     *       and the exception rolls the transaction back before any child was written).</li>
+     *   <li>One JDBC batch per kind of change, each skipped when it has nothing to do: the inserts
+     *       ({@link #insertPurchases}, with a refill of the purchase id block when it runs out), the
+     *       updates and the deletes ({@link #batch}).</li>
+     * </ol>
+     * The answer is computed from what was read and written, sorted by {@link UserWithPurchases#ORDER}:
+     * no second read. Round trips: 2 (an empty change) to 6, whatever the number of children; on a
+     * stale version or a missing user 2 (the bump and {@code fetchExists}), rolled back.
+     */
+    @Override
+    public UserWithPurchases changePurchases(long userId, long expectedVersion, PurchaseChanges changes) {
+        return ctx.transactionResult(tx -> {
+            DSLContext dsl = tx.dsl();
+            int bumped = dsl.update(USERS)
+                    .set(USERS.VERSION, USERS.VERSION.plus(1))
+                    .where(USERS.ID.eq(userId).and(USERS.VERSION.eq(expectedVersion)))
+                    .execute();
+            if (bumped == 0) {
+                throw dsl.fetchExists(USERS, USERS.ID.eq(userId))
+                        ? new StaleUserException(userId, expectedVersion, null)
+                        : UserNotFoundException.forId(userId);
+            }
+            UserWithPurchases current = selectUsersWithPurchases(dsl, USERS)
+                    .where(USERS.ID.eq(userId))
+                    .fetchSingle(TO_USER_WITH_PURCHASES);
+            Map<Long, Purchase> owned = new LinkedHashMap<>();
+            current.purchases().forEach(p -> owned.put(p.id(), p));
+            changes.change().forEach(change -> requireOwned(owned, userId, change.purchaseId()));
+            changes.remove().forEach(id -> requireOwned(owned, userId, id));
+
+            List<Purchase> added = insertPurchases(dsl, userId, changes.add());
+            batch(dsl, dsl.update(PURCHASES)
+                            .set(PURCHASES.AMOUNT, param(PURCHASES.AMOUNT))
+                            .set(PURCHASES.STATUS, param(PURCHASES.STATUS))
+                            .where(PURCHASES.ID.eq(param(PURCHASES.ID))),
+                    changes.change(), change -> new Object[] {change.amount(), change.status(), change.purchaseId()});
+            batch(dsl, dsl.deleteFrom(PURCHASES).where(PURCHASES.ID.eq(param(PURCHASES.ID))),
+                    changes.remove(), id -> new Object[] {id});
+
+            changes.change().forEach(change -> owned.computeIfPresent(change.purchaseId(), (id, p) -> change.applyTo(p)));
+            changes.remove().forEach(owned::remove);
+            added.forEach(p -> owned.put(p.id(), p));
+            return UserWithPurchases.sorted(current.user(), owned.values());
+        });
+    }
+
+    private static void requireOwned(Map<Long, Purchase> owned, long userId, long purchaseId) {
+        if (!owned.containsKey(purchaseId)) {
+            throw new PurchaseNotFoundException(userId, purchaseId);
+        }
+    }
+
+    /**
+     * A user's new purchases in one JDBC batch, with ids from the reserved block (a refill, when
+     * it runs out, is one round trip for all the blocks missing); nothing is sent for an empty list.
+     */
+    private List<Purchase> insertPurchases(DSLContext dsl, long userId, List<NewPurchase> purchases) {
+        if (purchases.isEmpty()) {
+            return List.of();
+        }
+        long[] ids = purchaseIds.take(purchases.size(), n -> nextValues(dsl, PURCHASES_SEQ, n));
+        List<Purchase> stored = new ArrayList<>(purchases.size());
+        for (int i = 0; i < purchases.size(); i++) {
+            stored.add(purchases.get(i).toPurchase(ids[i], userId));
+        }
+        batch(dsl, dsl.insertInto(PURCHASES, PURCHASES.ID, PURCHASES.USER_ID, PURCHASES.AMOUNT, PURCHASES.STATUS,
+                                PURCHASES.PLACED_AT)
+                        .values(param(PURCHASES.ID), param(PURCHASES.USER_ID), param(PURCHASES.AMOUNT),
+                                param(PURCHASES.STATUS), param(PURCHASES.PLACED_AT)),
+                stored, p -> new Object[] {p.id(), p.userId(), p.amount(), p.status(), p.placedAt()});
+        return stored;
+    }
+
+    /**
+     * One statement, one JDBC batch: {@code batch(query).bind(...)} renders {@code query} once and
+     * adds one set of bind values per item, then {@code execute()} is one {@code executeBatch()},
+     * one round trip whatever the count. Not {@code batchInsert}/{@code batchUpdate}/{@code
+     * batchDelete} of generated {@code PurchasesRecord}s: those render every record's statement
+     * and group equal SQL into batches, so one batch per kind holds only while every record has
+     * the same changed flags; here the one statement per kind is explicit, and no record is built
+     * that the store would not keep. Nothing is sent for no items: jOOQ runs a single-query batch
+     * with no bind values as that query once, its placeholders inlined as nulls (jOOQ 3.19.39 logs
+     * "No bind variables have been provided with a single statement batch execution" and sends
+     * {@code update .. set .. = null ..}: checked while writing this).
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/batch-execution/
+     * https://www.jooq.org/doc/3.19/manual/sql-execution/crud-with-updatablerecords/batch-execution-for-crud/
+     *
+     * <p>The placeholders are {@code param(column)}: unnamed bind values typed like their column
+     * (with its converter: {@code PurchaseStatus} and {@code Instant} bind as they do elsewhere),
+     * bound by index in rendering order. {@code eq((Long) null)} renders the same {@code = ?}
+     * (as {@link #insertAll}'s nulls do), but reads like a comparison with null; {@code param}
+     * says it is a placeholder. https://www.jooq.org/doc/3.19/manual/sql-building/bind-values/indexed-parameters/
+     */
+    private static <T> void batch(DSLContext dsl, Query query, List<T> items, Function<T, Object[]> binds) {
+        if (items.isEmpty()) {
+            return;
+        }
+        BatchBindStep batch = dsl.batch(query);
+        for (T item : items) {
+            batch = batch.bind(binds.apply(item));
+        }
+        batch.execute();
     }
 
     /**
