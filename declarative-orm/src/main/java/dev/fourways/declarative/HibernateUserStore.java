@@ -7,6 +7,7 @@ import dev.fourways.domain.NewPurchase;
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.Page;
 import dev.fourways.domain.Purchase;
+import dev.fourways.domain.PurchaseChanges;
 import dev.fourways.domain.PurchaseStatus;
 import dev.fourways.domain.PurchaseWithUser;
 import dev.fourways.domain.SpenderSummary;
@@ -14,12 +15,15 @@ import dev.fourways.domain.User;
 import dev.fourways.domain.UserQuery;
 import dev.fourways.domain.UserWithPurchases;
 import dev.fourways.error.DuplicateUserException;
+import dev.fourways.error.PurchaseNotFoundException;
 import dev.fourways.error.StaleUserException;
 import dev.fourways.error.UserNotFoundException;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.OptimisticLockException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -55,8 +59,9 @@ import org.hibernate.tool.schema.Action;
  *       for bulk statements: nothing to snapshot, dirty-check or flush.
  *       https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#stateless-sessions</li>
  *   <li>A stateful {@link Session} (identity map, dirty checking, write-behind, {@code @Version}
- *       checks) where those features do the work: {@link #changeEmail}, {@link #addPurchase},
- *       {@link #mergeUsers}.</li>
+ *       checks, cascades and orphan removal) where those features do the work: {@link #changeEmail},
+ *       {@link #addPurchase}, {@link #mergeUsers}, and the aggregate writes
+ *       {@link #createWithPurchases} and {@link #changePurchases}.</li>
  * </ul>
  * Each session but {@link #streamAll}'s is opened and closed by the {@code SessionFactory}'s
  * {@code fromStatelessSession} (autocommit), {@code fromStatelessTransaction} or
@@ -92,7 +97,11 @@ import org.hibernate.tool.schema.Action;
  *   <li>after a statement that changes rows behind the context's back (a mutation query, the
  *       database's ON DELETE CASCADE, a purchase added to a user whose purchases the context may
  *       hold), the context is cleared ({@link #forgetLoadedEntities}), so no later read sees stale
- *       state.</li>
+ *       state;</li>
+ *   <li>before a write that forces a user's version up ({@link #changeEmail},
+ *       {@link #changePurchases}, {@link #mergeUsers}), the context is cleared too
+ *       ({@link #loadAfresh}): Hibernate forces an increment at most once per transaction, the
+ *       contract once per call.</li>
  * </ul>
  *
  * <p>Hibernate's exceptions escape to the {@code GuardedUserStore} around this store, which reads
@@ -399,6 +408,9 @@ public final class HibernateUserStore implements UserStore {
     public User changeEmail(long id, long expectedVersion, String newEmail) {
         try {
             return inTransaction(session -> {
+                // In a unit of work: the user afresh, so that the forced increment below happens
+                // (loadAfresh).
+                loadAfresh();
                 // A query rather than session.find: find returns null instead of throwing when a
                 // JDBC error has marked the transaction rollback-only (HHH-12472), which reported a
                 // connection the server had ended as a missing user. The query throws; the entity
@@ -472,6 +484,110 @@ public final class HibernateUserStore implements UserStore {
                 session -> UnitOfWorkQueries_.findWithPurchases(session, userId).map(HibernateUserStore::withPurchases));
     }
 
+    /**
+     * A graph insert by cascade: the purchases go into the new user's {@code purchases} list, each
+     * pointing at the user, and one {@code persist(user)} makes the whole aggregate persistent
+     * ({@code cascade = PERSIST} on {@link UserEntity}). Ids come from the pooled sequences at
+     * {@code persist}, so the user's key is known before any insert; the flush writes the user's
+     * insert and then the purchases' inserts in one JDBC batch per 50 ({@code hibernate.jdbc.batch_size},
+     * {@code order_inserts}). One transaction: a duplicate user fails the flush and nothing is
+     * written. Flushed before returning, as every write of this store, so the failure is this
+     * call's also in a unit of work.
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#cascade
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#statement-batching
+     *
+     * <p>In a unit of work the aggregate stays in the unit's persistence context as written: its
+     * list holds exactly the rows stored, and a later read of the user in the unit returns this
+     * managed instance with that list ({@link #withPurchases} sorts it).
+     */
+    @Override
+    public UserWithPurchases createWithPurchases(NewUser user, List<NewPurchase> purchases) {
+        UserEntity entity = new UserEntity(user);
+        purchases.forEach(p -> entity.getPurchases().add(new PurchaseEntity(entity, p)));
+        return inTransaction(session -> {
+            session.persist(entity);
+            session.flush();
+            return withPurchases(entity);
+        });
+    }
+
+    /**
+     * The aggregate loaded, changed in memory, and flushed: Hibernate's own way to change a
+     * one-to-many relation, in the order of {@code UserStore.changePurchases}:
+     * <ol>
+     *   <li>the user and all of its purchases in one statement ({@code join fetch}) into the
+     *       persistence context. Its version is compared with the caller's:
+     *       {@link StaleUserException} before anything is written;</li>
+     *   <li>every id to change or remove must be one of the loaded purchases, or
+     *       {@link PurchaseNotFoundException}, also before anything is written (the transaction
+     *       then rolls back having written nothing);</li>
+     *   <li>{@code PESSIMISTIC_FORCE_INCREMENT}: the versioned {@code update users set version=?
+     *       where id=? and version=?} at once, also when {@code changes} is empty (a write that
+     *       changes nothing is a write; dirty checking alone would skip it, see
+     *       {@link #changeEmail}). This is the optimistic lock and the row lock: of two writers
+     *       that read the same version, the second waits here for the first to commit, then
+     *       matches no row and gets {@link StaleUserException}, having written nothing. Changes to
+     *       the list below do not move the version again: it is the inverse side of the
+     *       association (see {@link UserEntity});</li>
+     *   <li>new purchases added to the list ({@code cascade = PERSIST} at the flush), amounts and
+     *       statuses set on the managed purchases (dirty checking), purchases removed from the
+     *       list ({@code orphanRemoval}); the flush sends them as one JDBC batch per kind of
+     *       statement and per 50 rows ({@code hibernate.jdbc.batch_size}, {@code order_inserts},
+     *       {@code order_updates}).</li>
+     * </ol>
+     * The read is not locked {@code for update} as {@link #changeEmail}'s is: on H2 and PostgreSQL
+     * Hibernate does not lock in a query with an outer join ("Locking with OUTER joins is not
+     * supported", it says when follow-on locking is disallowed) and by default locks with a second,
+     * follow-on {@code select ... for update}, one round trip more than the contract's budget
+     * allows once the ids need a refill;
+     * {@code Locking.FollowOn.IGNORE} drops the lock altogether (MariaDB alone would take
+     * {@code for update} on the join). The versioned update above locks the row instead, before
+     * anything else is written. The wait of a second writer is therefore in that update, which
+     * (not being a query) gets the whole seconds left of the transaction timeout rather than the
+     * full statement timeout ({@link #inTransaction(SharedSessionContract, int, int, java.util.function.Supplier)}),
+     * as {@link #mergeUsers}' increment does.
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#cascade
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#optimistic-and-pessimistic-locking
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#statement-batching
+     *
+     * <p>One transaction, flushed before returning. The result is the list as the persistence
+     * context now holds it, sorted ({@link #withPurchases}). In a unit of work the context is
+     * cleared first ({@link #loadAfresh}).
+     */
+    @Override
+    public UserWithPurchases changePurchases(long userId, long expectedVersion, PurchaseChanges changes) {
+        try {
+            return inTransaction(session -> {
+                loadAfresh();
+                UserEntity user = UserQueries_.aggregateToChange(session, userId)
+                        .getResultList().stream().findFirst()
+                        .orElseThrow(() -> UserNotFoundException.forId(userId));
+                if (user.getVersion() != expectedVersion) {
+                    throw new StaleUserException(userId, expectedVersion, null);
+                }
+                Map<Long, PurchaseEntity> owned = new HashMap<>();
+                user.getPurchases().forEach(p -> owned.put(p.getId(), p));
+                changes.change().forEach(change -> requireOwned(owned, userId, change.purchaseId()));
+                changes.remove().forEach(id -> requireOwned(owned, userId, id));
+
+                session.lock(user, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
+                changes.add().forEach(p -> user.getPurchases().add(new PurchaseEntity(user, p)));
+                changes.change().forEach(change -> owned.get(change.purchaseId()).change(change.amount(), change.status()));
+                changes.remove().forEach(id -> user.getPurchases().remove(owned.get(id)));
+                session.flush();
+                return withPurchases(user);
+            });
+        } catch (OptimisticLockException e) {
+            throw new StaleUserException(userId, expectedVersion, e);
+        }
+    }
+
+    private static void requireOwned(Map<Long, PurchaseEntity> owned, long userId, long purchaseId) {
+        if (!owned.containsKey(purchaseId)) {
+            throw new PurchaseNotFoundException(userId, purchaseId);
+        }
+    }
+
     @Override
     public Optional<PurchaseWithUser> findPurchase(long purchaseId) {
         return read(session -> UserQueries_.findPurchase(session, purchaseId).map(HibernateUserStore::withUser),
@@ -535,10 +651,16 @@ public final class HibernateUserStore implements UserStore {
                 session -> UnitOfWorkQueries_.topSpenders(session, since, PurchaseStatus.CANCELLED, limit));
     }
 
-    /** Four statements whatever the number of purchases, in one transaction. */
+    /**
+     * Five statements whatever the number of purchases, in one transaction: the four steps below
+     * and the select of the removed user's (by then empty) purchases that orphan removal's
+     * cascade of {@code remove()} sends (step 4).
+     */
     @Override
     public User mergeUsers(long keepId, long removeId) {
         return inTransaction(session -> {
+            // 0. In a unit of work: nothing loaded before, see loadAfresh.
+            loadAfresh();
             // 1. Both users, locked "for update" in id order, so two merges cannot deadlock.
             List<UserEntity> both = UserQueries_.usersToMerge(session, keepId, removeId)
                     .setLockMode(LockModeType.PESSIMISTIC_WRITE)
@@ -551,8 +673,11 @@ public final class HibernateUserStore implements UserStore {
             // 3. Move the purchases in one bulk update, before the delete below is flushed, or the
             //    database's cascade would delete them first.
             UserQueries_.movePurchases(session, keep, remove);
-            // 4. "delete from users where id=? and version=?" at flush; @OnDelete means Hibernate
-            //    does not look for purchases to delete.
+            // 4. "delete from users where id=? and version=?" at flush. orphanRemoval on
+            //    UserEntity.purchases cascades remove() to the removed user's purchases: Hibernate
+            //    loads that list (one select; empty, as the move above ran first) and has nothing
+            //    to delete. Had the list been loaded before the move it would still hold the moved
+            //    purchases and delete them, which is why step 0 and this order matter.
             session.remove(remove);
             session.flush();
             // 5. In a unit of work: the bulk update moved purchases behind the persistence context,
@@ -675,6 +800,35 @@ public final class HibernateUserStore implements UserStore {
         int rows = query.setTimeout(statementTimeoutSeconds).executeUpdate();
         forgetLoadedEntities();
         return rows;
+    }
+
+    /**
+     * In a unit of work, before a write that bumps a user's version with
+     * {@code PESSIMISTIC_FORCE_INCREMENT} ({@code changeEmail}, {@code changePurchases},
+     * {@code mergeUsers}): the persistence context forgets what it holds
+     * ({@link #forgetLoadedEntities}), so that the method's query, which is sent either way, loads
+     * the user afresh. Two reasons:
+     * <ul>
+     *   <li>Hibernate bumps a version by {@code lock()} at most once per transaction: {@code lock}
+     *       does nothing when the entity already holds a lock mode as strong as the one asked for,
+     *       and a user this session inserted or updated holds {@code LockMode.WRITE}, which (7.4.13)
+     *       is as strong as {@code PESSIMISTIC_FORCE_INCREMENT} ({@code LockMode.greaterThan} is
+     *       false). The contract moves the version on every call, also on the second write of a
+     *       user in one unit (a unit's {@code createWithPurchases} then {@code changePurchases} then
+     *       {@code mergeUsers} of that user kept version 0 without this).</li>
+     *   <li>What the method changes is read as the database holds it, not as a list the context
+     *       loaded earlier in the unit. For {@code mergeUsers} this matters most: its bulk update
+     *       moves purchases behind the context, and orphan removal then cascades {@code remove()}
+     *       of the removed user to the purchases its list holds; a list loaded before the move
+     *       would still hold the moved purchases, and they would be deleted. Jakarta Persistence
+     *       advises running a bulk update in a new persistence context or before loading the
+     *       entities it affects: this is that.</li>
+     * </ul>
+     * https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/LockMode.html
+     * https://jakarta.ee/specifications/persistence/3.2/jakarta-persistence-spec-3.2 (Bulk Update and Delete Operations)
+     */
+    private void loadAfresh() {
+        forgetLoadedEntities();
     }
 
     /**
@@ -807,7 +961,9 @@ public final class HibernateUserStore implements UserStore {
      *       a request may take longer than one statement may. Queries (also mutation queries and
      *       the load behind {@code find}) carry the statement timeout as on their own; the
      *       statements a flush writes (inserts, the updates of {@code changeEmail} and
-     *       {@code mergeUsers}, which first lock their rows with a query) have none inside a unit.</li>
+     *       {@code mergeUsers}, which first lock their rows with a query, and those of
+     *       {@code changePurchases}, whose version increment is the statement that may wait for
+     *       another writer) have none inside a unit.</li>
      *   <li><b>One commit</b>: the methods commit nothing of their own. A transaction Hibernate
      *       marked rollback-only without throwing ({@code find} after a JDBC error, HHH-12472) is
      *       rolled back with an exception: Hibernate's {@code commit()} would roll it back silently
@@ -866,10 +1022,15 @@ public final class HibernateUserStore implements UserStore {
         return users.stream().map(HibernateUserStore::withPurchases).toList();
     }
 
-    /** Copies a user and its fetched purchases while the session is still open. */
+    /**
+     * Copies a user and its purchases while the session is still open, in
+     * {@link UserWithPurchases#ORDER}. A fetched list is in that order already ({@code @OrderBy});
+     * a list this store added to ({@code createWithPurchases}, {@code changePurchases}) keeps the
+     * order in which it was changed, and inside a unit of work a read returns that very list.
+     */
     private static UserWithPurchases withPurchases(UserEntity user) {
         long id = user.getId();
-        return new UserWithPurchases(user.toUser(), user.getPurchases().stream().map(p -> p.toPurchase(id)).toList());
+        return UserWithPurchases.sorted(user.toUser(), user.getPurchases().stream().map(p -> p.toPurchase(id)).toList());
     }
 
     private static PurchaseWithUser withUser(PurchaseEntity purchase) {

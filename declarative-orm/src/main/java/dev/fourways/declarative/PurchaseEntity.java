@@ -83,6 +83,19 @@ public class PurchaseEntity {
         this.placedAt = purchase.placedAt();
     }
 
+    Long getId() {
+        return id;
+    }
+
+    /**
+     * A new amount and status ({@code changePurchases}): dirty checking turns the assignment into
+     * an update at flush; an unchanged value writes nothing.
+     */
+    void change(BigDecimal amount, PurchaseStatus status) {
+        this.amount = amount;
+        this.status = status;
+    }
+
     /** The buyer: a proxy that loads on first use, unless the query join-fetched it. */
     UserEntity getUser() {
         return user;

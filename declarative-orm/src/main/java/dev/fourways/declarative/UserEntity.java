@@ -2,6 +2,7 @@ package dev.fourways.declarative;
 
 import dev.fourways.domain.NewUser;
 import dev.fourways.domain.User;
+import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -75,8 +76,22 @@ public class UserEntity {
      * The inverse side: {@link PurchaseEntity#user} owns the foreign key. Lazy (the default for
      * collections), so loading a user never loads purchases unless a query asks for them with
      * {@code join fetch}; ordered in SQL whenever it is fetched.
+     *
+     * <p>The user and its purchases are one aggregate for {@code createWithPurchases} and
+     * {@code changePurchases}, written the way the Introduction writes a whole/part relationship:
+     * {@code cascade = PERSIST} makes a purchase added to this list persistent with the user (at
+     * {@code persist}, or at the flush for a managed user), and {@code orphanRemoval} deletes a
+     * purchase removed from it at the flush. No other cascade: nothing here merges, refreshes or
+     * detaches a user. Orphan removal also cascades {@code remove()} of the user to the purchases
+     * this list holds; {@code mergeUsers} is written for that (see there).
+     * https://docs.jboss.org/hibernate/orm/7.0/introduction/html_single/Hibernate_Introduction.html#cascade
+     *
+     * <p>A change to this list does not move the user's version: it is the inverse side
+     * ({@code mappedBy}), and on Hibernate 7.4.13 adding and removing purchases here left the
+     * version as it was. {@code changePurchases} therefore forces the increment itself, exactly
+     * once per call.
      */
-    @OneToMany(mappedBy = "user")
+    @OneToMany(mappedBy = "user", cascade = CascadeType.PERSIST, orphanRemoval = true)
     @OrderBy("placedAt, id")
     private List<PurchaseEntity> purchases = new ArrayList<>();
 

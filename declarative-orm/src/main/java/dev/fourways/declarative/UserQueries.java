@@ -127,6 +127,15 @@ interface UserQueries {
     @HQL("where id = :id")
     SelectionQuery<UserEntity> userToChange(Session session, Long id);
 
+    /**
+     * The aggregate {@code changePurchases} changes: the user and all of its purchases in one
+     * statement ({@code join fetch}), loaded into the stateful session's persistence context, where
+     * dirty checking and orphan removal work on them. No lock mode: the caller locks the user with
+     * its version increment ({@code HibernateUserStore.changePurchases} says why).
+     */
+    @HQL(WITH_PURCHASES)
+    SelectionQuery<UserEntity> aggregateToChange(Session session, Long id);
+
     /** Both users of a merge, in id order; the caller adds the lock mode. */
     @HQL("from UserEntity where id in (:keep, :remove) order by id")
     SelectionQuery<UserEntity> usersToMerge(Session session, Long keep, Long remove);
