@@ -90,7 +90,7 @@ public final class SampleCalls {
                     new NewPurchase(new BigDecimal("7.50"), PurchaseStatus.PAID, BASE.plus(41, ChronoUnit.DAYS))))),
             // The peers' "add two, update two, delete one", on a fresh user's three purchases.
             Map.entry("changePurchases", (s, d, n) -> {
-                UserWithPurchases target = d.currentWithPurchases(d.freshUserWithPurchases("changed" + n));
+                UserWithPurchases target = d.currentWithPurchases(d.freshUserWithPurchases("reshaped" + n));
                 List<Purchase> owned = target.purchases();
                 s.changePurchases(target.user().id(), target.user().version(), new PurchaseChanges(
                         List.of(new NewPurchase(new BigDecimal("1.25"), PurchaseStatus.NEW, BASE.plus(50, ChronoUnit.DAYS)),
