@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         description = {"Runs the JMH benchmarks of every data-access style against plain JDBC (the floor) and writes a "
                 + "report folder: REPORT.md, REPORT.html (interactive charts), PNG charts, results.json, statements.json."},
         footer = {"", "Examples:",
-                "  ./compare                          every style on H2, quick (about 18 min)",
+                "  ./compare                          every style on H2, quick (about 48 min)",
                 "  ./compare --full                   numbers worth publishing (about 1 h 30)",
                 "  ./compare --store jdbc,jooq        only these styles",
                 "  ./compare --bench 'count|findById' only count, findById",
@@ -57,7 +57,7 @@ final class CompareCommand implements Callable<Integer> {
     ModeOption mode;
 
     static final class ModeOption {
-        @Option(names = "--quick", description = "one warm JVM per style, benchmarks interleaved (the default; about 18 min on H2)")
+        @Option(names = "--quick", description = "one warm JVM per style, benchmarks interleaved (the default; about 48 min on H2)")
         boolean quick;
         @Option(names = "--full", description = "a fresh JVM per benchmark and style, 3 forks, 10 measured iterations")
         boolean full;

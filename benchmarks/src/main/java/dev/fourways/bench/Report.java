@@ -129,6 +129,9 @@ final class Report {
     }
 
     private void headline(String db, List<Results> same, List<String> stores) {
+        if (same.stream().allMatch(r -> r.scores().isEmpty())) {
+            return; // a run of the concurrency benchmarks only (--bench requests): no per-call table to show
+        }
         md.append("## At a glance: × jdbc on ").append(db).append(same.size() > 1 ? ", runs side by side" : "")
                 .append("\n\n| operation |");
         for (Results run : same) {
