@@ -1,8 +1,13 @@
 package dev.fourways.domain;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * What one {@code UserStore.changePurchases} call does to a user's purchases, all at once: the
@@ -49,6 +54,39 @@ public record PurchaseChanges(List<NewPurchase> add, List<PurchaseChange> change
             throw Validation.invalid("add", "with change and remove, at most " + MAX_CHILDREN
                     + " purchases per call, was " + children);
         }
+    }
+
+    /**
+     * The first purchase this names (to change, then to remove) that is not among {@code owned}:
+     * what a store checks against the user's purchases it read, before it writes anything.
+     *
+     * @param owned the user's purchases as stored
+     * @return the id of the first one missing, or an empty {@code Optional} when all are there
+     */
+    public Optional<Long> firstNotAmong(Collection<Purchase> owned) {
+        Set<Long> ids = new HashSet<>();
+        owned.forEach(p -> ids.add(p.id()));
+        return Stream.concat(change.stream().map(PurchaseChange::purchaseId), remove.stream())
+                .filter(id -> !ids.contains(id)).findFirst();
+    }
+
+    /**
+     * The user's purchases after these changes, for a store that knows what it read and what it
+     * wrote, so it need not read them again.
+     *
+     * @param owned the user's purchases as read before the changes (each purchase this names is among them)
+     * @param added the purchases the store stored for {@link #add}, with their new ids
+     * @return {@code owned} without the removed ones, with the changed ones changed, plus {@code added},
+     *         in {@link UserWithPurchases#ORDER}
+     */
+    public List<Purchase> applyTo(Collection<Purchase> owned, List<Purchase> added) {
+        Map<Long, PurchaseChange> changes = new HashMap<>();
+        change.forEach(c -> changes.put(c.purchaseId(), c));
+        Set<Long> removed = new HashSet<>(remove);
+        return Stream.concat(owned.stream().filter(p -> !removed.contains(p.id()))
+                                .map(p -> changes.containsKey(p.id()) ? changes.get(p.id()).applyTo(p) : p),
+                        added.stream())
+                .sorted(UserWithPurchases.ORDER).toList();
     }
 
     /** No change at all: applying it still bumps the user's version (a write that changes nothing is a write). */

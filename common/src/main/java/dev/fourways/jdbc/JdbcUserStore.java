@@ -30,9 +30,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -287,10 +285,7 @@ public final class JdbcUserStore implements UserStore {
                 updated = ps.executeUpdate();
             }
             if (updated == 0) {
-                // Only on failure: tell a stale version from a missing user.
-                boolean exists = queryOne(c, "select " + USER_COLUMNS + " from users u where u.id = ?",
-                        ps -> ps.setLong(1, id)).isPresent();
-                throw exists ? new StaleUserException(id, expectedVersion, null) : UserNotFoundException.forId(id);
+                throw staleOrMissing(c, id, expectedVersion); // only on failure
             }
             return queryOne(c, "select " + USER_COLUMNS + " from users u where u.id = ?", ps -> ps.setLong(1, id))
                     .orElseThrow();
@@ -357,16 +352,13 @@ public final class JdbcUserStore implements UserStore {
                 bumped = ps.executeUpdate();
             }
             if (bumped == 0) {
-                boolean exists = queryOne(c, "select " + USER_COLUMNS + " from users u where u.id = ?",
-                        ps -> ps.setLong(1, userId)).isPresent();
-                throw exists ? new StaleUserException(userId, expectedVersion, null) : UserNotFoundException.forId(userId);
+                throw staleOrMissing(c, userId, expectedVersion);
             }
             // 2. The aggregate as it is now, in one statement: what the changes may name.
             UserWithPurchases current = queryWithPurchases(c, USER_WITH_PURCHASES_BY_ID, ps -> ps.setLong(1, userId)).get(0);
-            Map<Long, Purchase> owned = new LinkedHashMap<>();
-            current.purchases().forEach(p -> owned.put(p.id(), p));
-            changes.change().forEach(change -> requireOwned(owned, userId, change.purchaseId()));
-            changes.remove().forEach(id -> requireOwned(owned, userId, id));
+            changes.firstNotAmong(current.purchases()).ifPresent(id -> {
+                throw new PurchaseNotFoundException(userId, id);
+            });
             // 3-6. One batch per kind of change (and perhaps a refill of the reserved ids).
             List<Purchase> added = insertPurchases(c, userId, changes.add());
             batch(c, "update purchases set amount = ?, status = ? where id = ?", changes.change(), (ps, change) -> {
@@ -376,17 +368,15 @@ public final class JdbcUserStore implements UserStore {
             });
             batch(c, "delete from purchases where id = ?", changes.remove(), (ps, id) -> ps.setLong(1, id));
             // What the purchases are now, from what was read and what was written.
-            changes.change().forEach(change -> owned.computeIfPresent(change.purchaseId(), (id, p) -> change.applyTo(p)));
-            changes.remove().forEach(owned::remove);
-            added.forEach(p -> owned.put(p.id(), p));
-            return UserWithPurchases.sorted(current.user(), owned.values());
+            return new UserWithPurchases(current.user(), changes.applyTo(current.purchases(), added));
         });
     }
 
-    private static void requireOwned(Map<Long, Purchase> owned, long userId, long purchaseId) {
-        if (!owned.containsKey(purchaseId)) {
-            throw new PurchaseNotFoundException(userId, purchaseId);
-        }
+    /** After a versioned update matched no row: one read tells a stale version from a missing user. */
+    private StoreException staleOrMissing(Connection c, long id, long expectedVersion) throws SQLException {
+        boolean exists = queryOne(c, "select " + USER_COLUMNS + " from users u where u.id = ?", ps -> ps.setLong(1, id))
+                .isPresent();
+        return exists ? new StaleUserException(id, expectedVersion, null) : UserNotFoundException.forId(id);
     }
 
     /** Inserts the purchases for one user in one batch, with ids from the reserved block; none for an empty list. */

@@ -59,6 +59,32 @@ class PurchaseChangesTest {
     }
 
     @Test
+    void namesTheFirstChangedThenRemovedIdThatTheUserDoesNotOwn() {
+        List<Purchase> owned = List.of(stored(1, "1.00", 0), stored(2, "2.00", 0), stored(3, "3.00", 0));
+
+        assertThat(new PurchaseChanges(List.of(NEW), List.of(CHANGE_1), List.of(2L, 3L)).firstNotAmong(owned)).isEmpty();
+        assertThat(new PurchaseChanges(List.of(), List.of(CHANGE_1), List.of(9L, 8L)).firstNotAmong(owned)).contains(9L);
+        assertThat(new PurchaseChanges(List.of(), List.of(CHANGE_1,
+                new PurchaseChange(7, BigDecimal.TEN, PurchaseStatus.NEW)), List.of(8L)).firstNotAmong(owned)).contains(7L);
+        assertThat(PurchaseChanges.none().firstNotAmong(List.of())).isEmpty();
+    }
+
+    @Test
+    void appliedToWhatWasReadGivesWhatAReadGivesAfterwards() {
+        List<Purchase> owned = List.of(stored(1, "1.00", 5), stored(2, "2.00", 1), stored(3, "3.00", 3), stored(4, "4.00", 3));
+        PurchaseChanges changes = new PurchaseChanges(List.of(NEW), List.of(CHANGE_1), List.of(3L));
+        List<Purchase> added = List.of(new Purchase(10, 9, new BigDecimal("1.00"), PurchaseStatus.NEW, Instant.EPOCH.plusSeconds(2)));
+
+        assertThat(changes.applyTo(owned, added)).as("removed gone, changed changed, added in, ordered by placedAt then id")
+                .containsExactly(stored(2, "2.00", 1), added.get(0), stored(4, "4.00", 3),
+                        new Purchase(1, 9, new BigDecimal("2.00"), PurchaseStatus.PAID, Instant.EPOCH.plusSeconds(5)));
+    }
+
+    private static Purchase stored(long id, String amount, int second) {
+        return new Purchase(id, 9, new BigDecimal(amount), PurchaseStatus.NEW, Instant.EPOCH.plusSeconds(second));
+    }
+
+    @Test
     void aChangeKeepsTheIdUserAndPlacedAtAndTakesTheScaleTwoAmount() {
         Purchase stored = new Purchase(1, 9, new BigDecimal("5.00"), PurchaseStatus.NEW, Instant.EPOCH);
 

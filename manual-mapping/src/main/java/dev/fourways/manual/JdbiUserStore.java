@@ -436,12 +436,11 @@ public final class JdbiUserStore implements UserStore {
             //    findWithPurchases' SQL and fold: what the changes may name. Read on this handle,
             //    so inside a unit it sees the unit's earlier writes (Jdbi keeps no cache).
             UserWithPurchases current = readWithPurchases(h, userId).orElseThrow();
-            Map<Long, Purchase> owned = new LinkedHashMap<>();
-            current.purchases().forEach(p -> owned.put(p.id(), p));
             // The ownership check in Java, before any purchase is written: an id that is not in
             // the user's purchases is missing or another user's, and either way refused.
-            changes.change().forEach(c -> requireOwned(owned, userId, c.purchaseId()));
-            changes.remove().forEach(id -> requireOwned(owned, userId, id));
+            changes.firstNotAmong(current.purchases()).ifPresent(id -> {
+                throw new PurchaseNotFoundException(userId, id);
+            });
             // 3-6. A refill of the reserved purchase ids when needed, then one JDBC batch per kind
             //    of change. The UPDATE and DELETE name the purchase by id only: ownership is
             //    settled above, under the user's lock.
@@ -453,10 +452,7 @@ public final class JdbiUserStore implements UserStore {
                             .bind("id", c.purchaseId()));
             executeBatch(h, "delete from purchases where id = :id", changes.remove(), (batch, id) -> batch.bind("id", id));
             // What the purchases are now, from what was read and what was written.
-            changes.change().forEach(c -> owned.computeIfPresent(c.purchaseId(), (id, p) -> c.applyTo(p)));
-            changes.remove().forEach(owned::remove);
-            added.forEach(p -> owned.put(p.id(), p));
-            return UserWithPurchases.sorted(current.user(), owned.values());
+            return new UserWithPurchases(current.user(), changes.applyTo(current.purchases(), added));
         });
     }
 
@@ -852,13 +848,6 @@ public final class JdbiUserStore implements UserStore {
             bind.apply(batch, item).add();
         }
         batch.execute();
-    }
-
-    /** Refuses a purchase id that is not among the user's purchases (missing, or another user's). */
-    private static void requireOwned(Map<Long, Purchase> owned, long userId, long purchaseId) {
-        if (!owned.containsKey(purchaseId)) {
-            throw new PurchaseNotFoundException(userId, purchaseId);
-        }
     }
 
     /** A user with their purchases, in one statement folded by {@link #withPurchases}; empty when there is no such user. */

@@ -25,9 +25,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -398,19 +396,15 @@ public final class MyBatisUserStore implements UserStore {
                         : UserNotFoundException.forId(userId);
             }
             UserWithPurchases current = users.findWithPurchases(userId).orElseThrow().toRecord();
-            Map<Long, Purchase> owned = new LinkedHashMap<>();
-            current.purchases().forEach(p -> owned.put(p.id(), p));
-            changes.change().forEach(change -> requireOwned(owned, userId, change.purchaseId()));
-            changes.remove().forEach(id -> requireOwned(owned, userId, id));
+            changes.firstNotAmong(current.purchases()).ifPresent(id -> {
+                throw new PurchaseNotFoundException(userId, id);
+            });
             List<Purchase> added = withReservedIds(purchaseMapper, userId, changes.add());
             added.forEach(purchaseMapper::insert);
             changes.change().forEach(purchaseMapper::changeAmountAndStatus);
             changes.remove().forEach(purchaseMapper::deleteById);
             session.commit();
-            changes.change().forEach(change -> owned.computeIfPresent(change.purchaseId(), (id, p) -> change.applyTo(p)));
-            changes.remove().forEach(owned::remove);
-            added.forEach(p -> owned.put(p.id(), p));
-            return UserWithPurchases.sorted(current.user(), owned.values());
+            return new UserWithPurchases(current.user(), changes.applyTo(current.purchases(), added));
         }
     }
 
@@ -425,12 +419,6 @@ public final class MyBatisUserStore implements UserStore {
             stored.add(given.get(i).toPurchase(ids[i], userId));
         }
         return stored;
-    }
-
-    private static void requireOwned(Map<Long, Purchase> owned, long userId, long purchaseId) {
-        if (!owned.containsKey(purchaseId)) {
-            throw new PurchaseNotFoundException(userId, purchaseId);
-        }
     }
 
     /**

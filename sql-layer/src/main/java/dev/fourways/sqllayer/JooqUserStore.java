@@ -45,9 +45,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -489,10 +487,9 @@ public final class JooqUserStore implements UserStore {
             UserWithPurchases current = selectUsersWithPurchases(dsl, USERS)
                     .where(USERS.ID.eq(userId))
                     .fetchSingle(TO_USER_WITH_PURCHASES);
-            Map<Long, Purchase> owned = new LinkedHashMap<>();
-            current.purchases().forEach(p -> owned.put(p.id(), p));
-            changes.change().forEach(change -> requireOwned(owned, userId, change.purchaseId()));
-            changes.remove().forEach(id -> requireOwned(owned, userId, id));
+            changes.firstNotAmong(current.purchases()).ifPresent(id -> {
+                throw new PurchaseNotFoundException(userId, id);
+            });
 
             List<Purchase> added = insertPurchases(dsl, userId, changes.add());
             batch(dsl, dsl.update(PURCHASES)
@@ -503,17 +500,8 @@ public final class JooqUserStore implements UserStore {
             batch(dsl, dsl.deleteFrom(PURCHASES).where(PURCHASES.ID.eq(param(PURCHASES.ID))),
                     changes.remove(), id -> new Object[] {id});
 
-            changes.change().forEach(change -> owned.computeIfPresent(change.purchaseId(), (id, p) -> change.applyTo(p)));
-            changes.remove().forEach(owned::remove);
-            added.forEach(p -> owned.put(p.id(), p));
-            return UserWithPurchases.sorted(current.user(), owned.values());
+            return new UserWithPurchases(current.user(), changes.applyTo(current.purchases(), added));
         });
-    }
-
-    private static void requireOwned(Map<Long, Purchase> owned, long userId, long purchaseId) {
-        if (!owned.containsKey(purchaseId)) {
-            throw new PurchaseNotFoundException(userId, purchaseId);
-        }
     }
 
     /**
