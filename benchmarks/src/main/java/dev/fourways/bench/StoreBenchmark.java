@@ -75,6 +75,7 @@ public abstract class StoreBenchmark {
 
     @Setup(Level.Trial)
     public void openStore() {
+        Turns.takeNext(); // in quick mode, one style's trial setup at a time, as one iteration at a time
         database = IsolatedDatabase.create(settings(db), "bench");
         data = DataSet.seed(database.dataSource(), users);
         workload = new Workload(data);
@@ -82,6 +83,16 @@ public abstract class StoreBenchmark {
         try (UserStore reference = new JdbcUserStoreProvider().open(database.dataSource())) {
             FairnessCheck.verify(store, userStore, reference, workload);
         }
+    }
+
+    /**
+     * In quick mode, waits for this style's turn before every iteration, so the styles' iterations
+     * alternate ({@link Turns}); elsewhere returns at once. Declared here, on the state every
+     * fixture depends on, so JMH runs it before the fixtures' own iteration setups.
+     */
+    @Setup(Level.Iteration)
+    public void takeTurn() {
+        Turns.takeNext();
     }
 
     @TearDown(Level.Trial)

@@ -23,15 +23,19 @@ import org.openjdk.jmh.util.Utils;
  * styles back to back (interleaved), so that a slow minute on a shared machine falls on every
  * style of that benchmark alike instead of on one style's whole run.
  *
- * <p>Protocol, one line each: {@code INCLUDE-REGEX<TAB>RESULT-FILE<TAB>WARMUPS-FILE<TAB>}{@link QuickPlan#protocol()}{@code <TAB>THREADS}
- * runs the matching benchmarks with that plan on that many JMH threads (1 but for {@link ClaimThroughputBenchmark}), writes JMH's JSON to the result file, appends the
+ * <p>Protocol, one line each: {@code INCLUDE-REGEX<TAB>RESULT-FILE<TAB>WARMUPS-FILE<TAB>}{@link QuickPlan#protocol()}{@code <TAB>THREADS[<TAB>turns]}
+ * runs the matching benchmarks with that plan on that many JMH threads (1 but for the contention and request benchmarks), writes JMH's JSON to the result file, appends the
  * warm-up evidence from JMH's typed results to the warm-up file ({@link ProgressFormat}), then
- * prints {@value #DONE}; {@code exit} (or end of input) ends the JVM. Arguments: {@code store db users}.
+ * prints {@value #DONE}; {@code exit} (or end of input) ends the JVM. With {@value #TURNS}, every
+ * iteration first waits for its turn ({@link Turns}): the worker prints {@value Turns#ASK} and
+ * reads {@value Turns#GO} from the same input. Arguments: {@code store db users}.
  */
 public final class StyleWorker {
 
     /** Printed on standard output when a requested run is over. */
     static final String DONE = "# fourways: run done";
+    /** The last field of a request whose iterations take {@link Turns} with the other styles'. */
+    static final String TURNS = "turns";
 
     private StyleWorker() {
     }
@@ -56,12 +60,19 @@ public final class StyleWorker {
                     .resultFormat(ResultFormatType.JSON).result(request[1])
                     .shouldFailOnError(false)
                     .build();
-            try {
-                // JMH closes its output at the end of a run: System.out must survive it, as in JMH's own default.
-                PrintStream out = new UnCloseablePrintStream(System.out, Utils.guessConsoleEncoding());
-                new Runner(options, ProgressFormat.over(out, 0, Path.of(request[2]))).run();
-            } catch (RunnerException | RuntimeException e) {
-                e.printStackTrace(System.out);
+            // JMH closes its output at the end of a run: System.out must survive it, as in JMH's own default.
+            PrintStream out = new UnCloseablePrintStream(System.out, Utils.guessConsoleEncoding());
+            Runnable run = () -> {
+                try {
+                    new Runner(options, ProgressFormat.over(out, 0, Path.of(request[2]))).run();
+                } catch (RunnerException | RuntimeException e) {
+                    e.printStackTrace(System.out);
+                }
+            };
+            if (request.length > 8 && TURNS.equals(request[8])) {
+                Turns.during(in, run);
+            } else {
+                run.run();
             }
             System.out.println(DONE);
             System.out.flush();

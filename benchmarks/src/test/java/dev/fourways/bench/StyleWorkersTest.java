@@ -17,13 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Quick mode's scheduler, for real but tiny (two styles, two benchmarks, 200 users, one 20 ms
  * warm-up and two 20 ms measured iterations): every benchmark runs for every style, the styles of
- * one benchmark back to back, the styles' order rotates from one benchmark to the next, and the
- * workers record the warm-up evidence from JMH's typed results.
+ * one benchmark taking turns one iteration each, the styles' order rotates from one benchmark to
+ * the next, and the workers record the warm-up evidence from JMH's typed results.
  */
 class StyleWorkersTest {
 
     @Test
-    void runsEveryBenchmarkForEveryStyleBackToBackInRotatingOrder(@TempDir Path out) throws Exception {
+    void runsEveryBenchmarkForEveryStyleOneIterationEachInTurnInRotatingOrder(@TempDir Path out) throws Exception {
         // given
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream console = new PrintStream(printed, true, StandardCharsets.UTF_8);
@@ -31,11 +31,13 @@ class StyleWorkersTest {
 
         // when
         List<Path> files;
+        List<String> turns;
         // The test asserts nothing about speed, so it may run beside another JMH run (JMH's lock).
         try (StyleWorkers workers = StyleWorkers.start(List.of("jdbc", "jdbi"), "h2", 200,
                 List.of("-Djmh.ignoreLock=true"), console)) {
             files = workers.runInterleaved(benchmarks, b -> new QuickPlan(1, "20ms", 2, "20ms"), out,
                     RunEstimate.of(Compare.Mode.QUICK, benchmarks, 2, false));
+            turns = workers.turnsGiven();
         }
 
         // then
@@ -49,6 +51,12 @@ class StyleWorkersTest {
         assertThat(order).as("each benchmark for both styles back to back, the first style rotating")
                 .containsExactly("LookupBenchmarks.findById/jdbc", "LookupBenchmarks.findById/jdbi",
                         "LookupBenchmarks.count/jdbi", "LookupBenchmarks.count/jdbc");
+        assertThat(turns).as("the trial's setup, then one iteration (1 warm-up, then 2 measured), each style in turn, "
+                        + "the first style rotating")
+                .containsExactly("jdbc", "jdbi", "jdbc", "jdbi", "jdbc", "jdbi", "jdbc", "jdbi",
+                        "jdbi", "jdbc", "jdbi", "jdbc", "jdbi", "jdbc", "jdbi", "jdbc");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).as("the requests for a turn are the scheduler's, not the console's")
+                .doesNotContain(Turns.ASK);
         assertThat(printed.toString(StandardCharsets.UTF_8)).as("JMH's ≈ arrives as itself, not as ???").contains("≈");
         List<String> warmups = out.resolve(Results.WARMUPS).toFile().exists()
                 ? Files.readAllLines(out.resolve(Results.WARMUPS)) : List.of();
