@@ -19,9 +19,10 @@ import org.openjdk.jmh.util.Utils;
  * One style's JVM in quick mode. It stays up for the whole run and runs, one at a time, the
  * benchmarks {@link Compare} sends it on standard input, each as a JMH run without forks inside
  * this JVM, so the style's shared code (and H2's) stays compiled between benchmarks, as in an
- * application. Because every style has such a JVM, {@code Compare} can run each benchmark for all
- * styles back to back (interleaved), so that a slow minute on a shared machine falls on every
- * style of that benchmark alike instead of on one style's whole run.
+ * application. Because every style has such a JVM, {@code Compare} runs each benchmark in all of
+ * them at once, the styles taking {@link Turns} one iteration each (interleaved), so that a slow
+ * minute on a shared machine falls on every style of that benchmark alike instead of on one
+ * style's whole run.
  *
  * <p>Protocol, one line each: {@code INCLUDE-REGEX<TAB>RESULT-FILE<TAB>WARMUPS-FILE<TAB>}{@link QuickPlan#protocol()}{@code <TAB>THREADS[<TAB>turns]}
  * runs the matching benchmarks with that plan on that many JMH threads (1 but for the contention and request benchmarks), writes JMH's JSON to the result file, appends the

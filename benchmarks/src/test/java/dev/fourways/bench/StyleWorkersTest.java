@@ -48,7 +48,7 @@ class StyleWorkersTest {
         while (done.find()) {
             order.add(done.group(1) + "/" + done.group(2));
         }
-        assertThat(order).as("each benchmark for both styles back to back, the first style rotating")
+        assertThat(order).as("each benchmark ends for both styles, in the order they took turns, the first style rotating")
                 .containsExactly("LookupBenchmarks.findById/jdbc", "LookupBenchmarks.findById/jdbi",
                         "LookupBenchmarks.count/jdbi", "LookupBenchmarks.count/jdbc");
         assertThat(turns).as("the trial's setup, then one iteration (1 warm-up, then 2 measured), each style in turn, "
