@@ -312,7 +312,7 @@ public final class Compare {
         env.put("database product", databaseProduct(db));
         env.put("mode", switch (mode) {
             case QUICK -> ("quick (`./compare`): one warm JVM per style, the styles of each benchmark taking turns "
-                    + "one iteration each (interleaved), " + QuickPlan.describe());
+                    + "one measured iteration each (interleaved), " + QuickPlan.describe());
             case FULL -> "full (`./compare --full`): a fresh JVM per benchmark and style, 3 forks";
             case SMOKE -> "smoke (the test): in-process, one short iteration; the numbers mean nothing";
         });

@@ -57,7 +57,7 @@ final class CompareCommand implements Callable<Integer> {
     ModeOption mode;
 
     static final class ModeOption {
-        @Option(names = "--quick", description = "one warm JVM per style, the styles taking turns one iteration each (the default; about 48 min on H2)")
+        @Option(names = "--quick", description = "one warm JVM per style, the styles taking turns one measured iteration each (the default; about 48 min on H2)")
         boolean quick;
         @Option(names = "--full", description = "a fresh JVM per benchmark and style, 3 forks, 10 measured iterations")
         boolean full;

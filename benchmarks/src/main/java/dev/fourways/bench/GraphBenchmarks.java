@@ -10,6 +10,12 @@ import org.openjdk.jmh.annotations.Benchmark;
 /** Users with their purchases, and an aggregate over purchases: joins and nested mapping. */
 public class GraphBenchmarks extends StoreBenchmark {
 
+    /** Reads only: quick mode keeps one seeded database for all of this class's benchmarks. */
+    @Override
+    protected boolean readOnly() {
+        return true;
+    }
+
     /** A random user with their 10 purchases. */
     @Benchmark
     public Optional<UserWithPurchases> findWithPurchases() {

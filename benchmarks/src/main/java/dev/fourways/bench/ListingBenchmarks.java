@@ -9,6 +9,12 @@ import org.openjdk.jmh.infra.Blackhole;
 /** Reads of many rows: mapping cost per row, and what offset paging costs against keyset paging. */
 public class ListingBenchmarks extends StoreBenchmark {
 
+    /** Reads only: quick mode keeps one seeded database for all of this class's benchmarks. */
+    @Override
+    protected boolean readOnly() {
+        return true;
+    }
+
     /** Page 3 of 20 users, with the total count (two statements). */
     @Benchmark
     public Page<User> pageShallow() {

@@ -7,6 +7,12 @@ import org.openjdk.jmh.annotations.Benchmark;
 /** Single-row reads: the per-call overhead of a style, with the least work for the database. */
 public class LookupBenchmarks extends StoreBenchmark {
 
+    /** Reads only: quick mode keeps one seeded database for all of this class's benchmarks. */
+    @Override
+    protected boolean readOnly() {
+        return true;
+    }
+
     /** A random existing user by primary key. */
     @Benchmark
     public Optional<User> findById() {

@@ -8,6 +8,7 @@ import dev.fourways.db.IsolatedDatabase;
 import dev.fourways.jdbc.JdbcUserStoreProvider;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,6 +23,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The root of the query-cost benchmarks: the JMH settings, the parameters and the trial state
@@ -76,6 +79,15 @@ public abstract class StoreBenchmark {
     @Setup(Level.Trial)
     public void openStore() {
         Turns.takeNext(); // in quick mode, one style's trial setup at a time, as one iteration at a time
+        String key = String.join(" ", trialClass().getName(), store, db, String.valueOf(users));
+        Optional<KeptTrials.Trial> kept = KeptTrials.reuse(key);
+        if (kept.isPresent()) {
+            database = kept.get().database();
+            data = kept.get().data();
+            workload = new Workload(data);
+            userStore = kept.get().store();
+            return;
+        }
         database = IsolatedDatabase.create(settings(db), "bench");
         data = DataSet.seed(database.dataSource(), users);
         workload = new Workload(data);
@@ -83,20 +95,47 @@ public abstract class StoreBenchmark {
         try (UserStore reference = new JdbcUserStoreProvider().open(database.dataSource())) {
             FairnessCheck.verify(store, userStore, reference, workload);
         }
+        if (readOnly()) {
+            KeptTrials.keep(new KeptTrials.Trial(key, database, data, userStore));
+        }
     }
 
     /**
-     * In quick mode, waits for this style's turn before every iteration, so the styles' iterations
-     * alternate ({@link Turns}); elsewhere returns at once. Declared here, on the state every
-     * fixture depends on, so JMH runs it before the fixtures' own iteration setups.
+     * Whether every benchmark of this class leaves the seeded data as it found it, so that quick
+     * mode may keep one trial for all of them ({@link KeptTrials}). False unless a class says so.
+     */
+    protected boolean readOnly() {
+        return false;
+    }
+
+    /** The benchmark class itself, not the subclass JMH generates from it. */
+    private Class<?> trialClass() {
+        Class<?> c = getClass();
+        while (c.getSuperclass() != StoreBenchmark.class) {
+            c = c.getSuperclass();
+        }
+        return c;
+    }
+
+    /**
+     * In quick mode, waits for this style's turn before every measured iteration, so the styles'
+     * measured iterations alternate ({@link Turns}); elsewhere returns at once. Warm-up iterations
+     * take no turn: a style's trial setup and its whole warm-up are one turn, so its JIT compilers
+     * finish their work in its own time. Declared here, on the state every fixture depends on, so
+     * JMH runs it before the fixtures' own iteration setups.
      */
     @Setup(Level.Iteration)
-    public void takeTurn() {
-        Turns.takeNext();
+    public void takeTurn(IterationParams iteration) {
+        if (iteration.getType() == IterationType.MEASUREMENT) {
+            Turns.takeNext();
+        }
     }
 
     @TearDown(Level.Trial)
     public void closeStore() {
+        if (KeptTrials.holds(userStore)) {
+            return; // kept for the next benchmark of this class, closed by KeptTrials
+        }
         if (userStore != null) {
             userStore.close();
         }

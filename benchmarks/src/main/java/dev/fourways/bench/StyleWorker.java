@@ -20,7 +20,7 @@ import org.openjdk.jmh.util.Utils;
  * benchmarks {@link Compare} sends it on standard input, each as a JMH run without forks inside
  * this JVM, so the style's shared code (and H2's) stays compiled between benchmarks, as in an
  * application. Because every style has such a JVM, {@code Compare} runs each benchmark in all of
- * them at once, the styles taking {@link Turns} one iteration each (interleaved), so that a slow
+ * them at once, the styles taking {@link Turns} one measured iteration each (interleaved), so that a slow
  * minute on a shared machine falls on every style of that benchmark alike instead of on one
  * style's whole run.
  *
@@ -49,6 +49,7 @@ public final class StyleWorker {
         String db = args[1];
         String users = args[2];
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        KeptTrials.enable();
         for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
             String[] request = line.split("\t");
             QuickPlan plan = QuickPlan.parse(request, 3);
@@ -78,5 +79,6 @@ public final class StyleWorker {
             System.out.println(DONE);
             System.out.flush();
         }
+        KeptTrials.closeKept(); // drops a kept database on a server
     }
 }

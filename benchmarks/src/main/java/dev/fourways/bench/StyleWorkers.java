@@ -21,9 +21,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * Quick mode's scheduler: one {@link StyleWorker} JVM per style, all started at once and kept
  * warm. The query benchmarks run <em>interleaved</em> at the scale of one JMH iteration: every
- * style's JVM runs benchmark 1 at once, but they take {@link Turns}, one iteration each (jdbc's
- * 500 ms, then the next style's...), the styles' order rotating by one from each benchmark to the
- * next; then benchmark 2, and so on. Every ratio then divides two results whose iterations were
+ * style's JVM runs benchmark 1 at once, but they take {@link Turns}: each style's trial setup and
+ * warm-up, one style after the other, then one measured iteration each (jdbc's 500 ms, then the
+ * next style's...), the styles' order rotating by one from each benchmark to the next; then
+ * benchmark 2, and so on. Every ratio then divides two results whose iterations were
  * measured within seconds of each other, so the machine's drift, which moves at the scale of a
  * minute here, falls on every style alike. Before, each style ran its whole warm-up and
  * measurement as one block (2.5-10 s measured), and the two runs of the previous sample agreed
@@ -96,8 +97,8 @@ final class StyleWorkers implements AutoCloseable {
     /**
      * Runs every benchmark for every store, interleaved, and returns the JMH result files, one per
      * benchmark and store (a file is missing when the trial failed: the log says why). Every worker
-     * starts the benchmark at once and sets up its trial; then the workers take {@link Turns}, one
-     * iteration each in turn (warm-up and measured alike), the order of the styles rotating by one
+     * starts the benchmark at once; then the workers take {@link Turns}: the trial's setup and
+     * warm-up, then one measured iteration each in turn, the order of the styles rotating by one
      * from each benchmark to the next (so jdbc is not always first). The workers append the warm-up
      * evidence to {@code out}/{@value Results#WARMUPS}. Progress goes to the console from this
      * scheduler's own count: {@code # fourways: benchmark i of n (...)} as each benchmark starts,
@@ -122,7 +123,7 @@ final class StyleWorkers implements AutoCloseable {
                 files.add(file);
                 order.add(workers.get(store));
             }
-            console.printf("# fourways: benchmark %d of %d (%s on %s, one iteration each in turn)%n", b + 1,
+            console.printf("# fourways: benchmark %d of %d (%s on %s, measured iterations in turn)%n", b + 1,
                     benchmarks.size(), benchmark, String.join(", ", order.stream().map(w -> w.store).toList()));
             String include = "^dev\\.fourways\\.bench\\." + benchmark.replace(".", "\\.") + "$";
             for (Worker worker : order) {

@@ -5,22 +5,27 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Quick mode's turns, the worker's side: one JMH iteration at a time across the style JVMs.
+ * Quick mode's turns, the worker's side: one style at work at a time across the style JVMs.
  *
  * <p>In quick mode every style's JVM ({@link StyleWorker}) runs the same benchmark at once, but
- * only the worker holding the turn does anything: before each iteration (warm-up or measured),
- * {@link StoreBenchmark}'s iteration setup calls {@link #takeNext()}, which gives the turn back to
- * the scheduler ({@link StyleWorkers}) and waits until the scheduler hands it the next one, after
- * every other style's iteration. So the styles' iterations alternate, jdbc's 500 ms, then
+ * only the worker holding the turn does anything. A style's first turn is its trial setup and its
+ * whole warm-up; after that, before each measured iteration, {@link StoreBenchmark}'s iteration
+ * setup calls {@link #takeNext()}, which gives the turn back to the scheduler
+ * ({@link StyleWorkers}) and waits until the scheduler hands it the next one, after every other
+ * style's measured iteration. So the styles' measured iterations alternate, jdbc's 500 ms, then
  * Hibernate's, then jOOQ's..., and a slow minute of this shared machine falls on every style's
- * iterations alike instead of on the one style whose whole run it was (measured in
- * {@code benchmarks/README.md}, "Run-to-run agreement").
+ * measurement alike instead of on the one style whose whole run it was.
+ *
+ * <p>Why the warm-up is not cut into turns too: a JVM's JIT compilers keep working after its
+ * iteration ends. With every warm-up iteration a turn, five JVMs' C2 threads compiled during the
+ * other styles' turns (about one core's worth, sampled from {@code /proc} 30 s into a run), and the
+ * measured times on H2 came out 2-10 times the serial ones.
  *
  * <p>Between two turns a worker only waits: the work of an iteration's setup and tear-down (the
  * destructive writes' fixtures, deleting the rows a write added) happens while it holds the turn,
  * and the JMH iteration timer starts after every setup ({@code announceWarmupReady} in JMH's
  * generated code), so the wait is never timed. The trial's setup (a fresh database, seeding, the
- * fairness check) is a turn too, the first: the seeding of one style never runs beside another
+ * fairness check) is in the first turn: the seeding of one style never runs beside another
  * style's timed iteration, and the setups, which keep both cores busy, do not slow each other
  * down (five at once took 32 s on H2, one after the other about 17 s).
  *

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Quick mode's scheduler, for real but tiny (two styles, two benchmarks, 200 users, one 20 ms
  * warm-up and two 20 ms measured iterations): every benchmark runs for every style, the styles of
- * one benchmark taking turns one iteration each, the styles' order rotates from one benchmark to
- * the next, and the workers record the warm-up evidence from JMH's typed results.
+ * one benchmark taking turns (the trial's setup and warm-up as one turn, then one measured
+ * iteration each), the styles' order rotates from one benchmark to the next, and the workers record the warm-up evidence from JMH's typed results.
  */
 class StyleWorkersTest {
 
@@ -51,10 +51,10 @@ class StyleWorkersTest {
         assertThat(order).as("each benchmark ends for both styles, in the order they took turns, the first style rotating")
                 .containsExactly("LookupBenchmarks.findById/jdbc", "LookupBenchmarks.findById/jdbi",
                         "LookupBenchmarks.count/jdbi", "LookupBenchmarks.count/jdbc");
-        assertThat(turns).as("the trial's setup, then one iteration (1 warm-up, then 2 measured), each style in turn, "
+        assertThat(turns).as("the trial's setup with the warm-up, then one measured iteration (of 2), each style in turn, "
                         + "the first style rotating")
-                .containsExactly("jdbc", "jdbi", "jdbc", "jdbi", "jdbc", "jdbi", "jdbc", "jdbi",
-                        "jdbi", "jdbc", "jdbi", "jdbc", "jdbi", "jdbc", "jdbi", "jdbc");
+                .containsExactly("jdbc", "jdbi", "jdbc", "jdbi", "jdbc", "jdbi",
+                        "jdbi", "jdbc", "jdbi", "jdbc", "jdbi", "jdbc");
         assertThat(printed.toString(StandardCharsets.UTF_8)).as("the requests for a turn are the scheduler's, not the console's")
                 .doesNotContain(Turns.ASK);
         assertThat(printed.toString(StandardCharsets.UTF_8)).as("JMH's ≈ arrives as itself, not as ???").contains("≈");
