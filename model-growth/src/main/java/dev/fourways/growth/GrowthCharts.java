@@ -39,9 +39,13 @@ final class GrowthCharts {
         return files;
     }
 
-    /** Median start-up against n, both axes logarithmic: solid = default, dashed = the style's fastest mitigation at the largest n. */
+    /**
+     * Median start-up against n, both axes logarithmic: solid = default, dashed = the style's
+     * fastest library setting at the largest n, dotted = its fastest run with an AppCDS archive
+     * (only variants measured at every n are candidates, so each line is one setup throughout).
+     */
     private static XYChart logLog(GrowthReport r) {
-        XYChart chart = new XYChartBuilder().width(1000).height(640)
+        XYChart chart = new XYChartBuilder().width(1100).height(680)
                 .title("Start-up to first query against model size (median of forks, log-log)")
                 .xAxisTitle("tables in the model (log)").yAxisTitle("start-up, ms (log)").build();
         chart.getStyler().setXAxisLogarithmic(true);
@@ -52,17 +56,29 @@ final class GrowthCharts {
         chart.getStyler().setYAxisDecimalPattern("#,##0");
         int largest = r.ns().get(r.ns().size() - 1);
         for (String style : r.styles()) {
-            add(chart, r, style, "default", style + " (default)", false);
-            r.variants(style).stream()
-                    .filter(v -> !v.equals("default") && !v.equals("cds"))
-                    .filter(v -> r.point(style, v, largest) != null)
-                    .min(Comparator.comparingDouble(v -> r.point(style, v, largest).medianMs()))
-                    .ifPresent(best -> add(chart, r, style, best, style + " (" + best + ")", true));
+            add(chart, r, style, "default", style + " (default)", Line.SOLID);
+            fastest(r, style, largest, false).ifPresent(v -> add(chart, r, style, v, style + " (" + v + ")", Line.DASHED));
+            fastest(r, style, largest, true).ifPresent(v -> add(chart, r, style, v, style + " (" + v + ")", Line.DOTTED));
         }
         return chart;
     }
 
-    private static void add(XYChart chart, GrowthReport r, String style, String variant, String name, boolean dashed) {
+    private enum Line { SOLID, DASHED, DOTTED }
+
+    /** The non-default variant (with or without AppCDS) measured at every n whose median is lowest at {@code largest}. */
+    private static java.util.Optional<String> fastest(GrowthReport r, String style, int largest, boolean cds) {
+        return r.variants(style).stream()
+                .filter(v -> !v.equals("default") && isCds(v) == cds)
+                .filter(v -> r.ns().stream().allMatch(n -> r.point(style, v, n) != null))
+                .min(Comparator.comparingDouble(v -> r.point(style, v, largest).medianMs()));
+    }
+
+    /** Labels of runs with an AppCDS archive: {@code cds}, {@code <variant>+cds}. */
+    static boolean isCds(String variant) {
+        return variant.equals("cds") || variant.endsWith("+cds");
+    }
+
+    private static void add(XYChart chart, GrowthReport r, String style, String variant, String name, Line line) {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         for (int n : r.ns()) {
@@ -78,9 +94,20 @@ final class GrowthCharts {
         XYSeries s = chart.addSeries(name, xs, ys);
         s.setLineColor(COLORS.getOrDefault(style, Color.BLACK));
         s.setMarkerColor(COLORS.getOrDefault(style, Color.BLACK));
-        s.setMarker(dashed ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
-        s.setLineStyle(dashed ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
-                : new BasicStroke(2.5f));
+        switch (line) {
+            case SOLID -> {
+                s.setMarker(SeriesMarkers.CIRCLE);
+                s.setLineStyle(new BasicStroke(2.5f));
+            }
+            case DASHED -> {
+                s.setMarker(SeriesMarkers.DIAMOND);
+                s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f));
+            }
+            case DOTTED -> {
+                s.setMarker(SeriesMarkers.TRIANGLE_UP);
+                s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {1f, 4f}, 0f));
+            }
+        }
     }
 
     /** Stacked bars: each style's start-up at the largest n split into its measured steps. */
@@ -88,7 +115,7 @@ final class GrowthCharts {
         List<String> bars = r.phases().stream().map(p -> p.style() + (p.variant().equals("default") ? "" : " (" + p.variant() + ")")).toList();
         Set<String> steps = new LinkedHashSet<>();
         r.phases().forEach(p -> steps.addAll(p.phasesMs().keySet()));
-        CategoryChart chart = new CategoryChartBuilder().width(1100).height(620)
+        CategoryChart chart = new CategoryChartBuilder().width(1300).height(720)
                 .title("Where start-up time goes at n=" + r.phases().get(0).n() + " tables (median, ms)")
                 .xAxisTitle("style").yAxisTitle("ms").build();
         chart.getStyler().setStacked(true);
@@ -98,6 +125,8 @@ final class GrowthCharts {
                 new Color(0xBCBD22), new Color(0x17BECF), new Color(0x393B79), new Color(0xAD494A), new Color(0x637939),
                 new Color(0xE7BA52), new Color(0x5254A3)});
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        // One bar per style and variant: slanted labels stay readable side by side.
+        chart.getStyler().setXAxisLabelRotation(40);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisDecimalPattern("#,##0");
         for (String step : steps) {

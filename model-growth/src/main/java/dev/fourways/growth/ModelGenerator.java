@@ -39,12 +39,14 @@ public final class ModelGenerator {
     public void writeAll() {
         write(layout.migrationDir().resolve("V1__growth_model.sql"), migration());
         for (int i = 1; i <= n; i++) {
-            writeJpa(i);
+            writeJpa(JPA, i);
+            writeJpa(JPA_ENHANCED, i);
             writeMyBatis(i);
             writeJdbi(i);
             writeJdbc(i);
         }
-        writeJpaModel();
+        writeJpaModel(JPA);
+        writeJpaModel(JPA_ENHANCED);
         writeMyBatisModel();
         writeMyBatisAllInOne();
         writeJdbiModel();
@@ -98,8 +100,16 @@ public final class ModelGenerator {
 
     // ---------------------------------------------------------------- Hibernate
 
-    private void writeJpa(int i) {
-        String pkg = layout.basePackage() + ".jpa";
+    /**
+     * The entities' sub-package. The same sources are also written to {@link #JPA_ENHANCED}, whose
+     * compiled classes {@link HibernateEnhancement} rewrites, so both forms share one class path.
+     */
+    static final String JPA = "jpa";
+    /** The sub-package of the entities that Hibernate's build-time bytecode enhancement rewrites. */
+    static final String JPA_ENHANCED = "jpaenhanced";
+
+    private void writeJpa(String sub, int i) {
+        String pkg = layout.basePackage() + "." + sub;
         String t = table(i, n);
         StringBuilder s = new StringBuilder("package " + pkg + ";\n\n")
                 .append("import jakarta.persistence.*;\n\n")
@@ -127,8 +137,8 @@ public final class ModelGenerator {
         writeJava(pkg, type(i, n), s.toString());
     }
 
-    private void writeJpaModel() {
-        String pkg = layout.basePackage() + ".jpa";
+    private void writeJpaModel(String sub) {
+        String pkg = layout.basePackage() + "." + sub;
         StringJoiner classes = new StringJoiner(",\n                ");
         for (int i = 1; i <= n; i++) {
             classes.add(type(i, n) + ".class");

@@ -44,6 +44,7 @@ public final class ReportWriter {
         timeTable(r, s);
         marginal(r, s);
         mitigations(r, s);
+        lowest(r, s);
         phases(r, s);
         published(r, s);
         allPoints(r, s);
@@ -104,7 +105,8 @@ public final class ReportWriter {
 
     private static void mitigations(GrowthReport r, StringBuilder s) {
         s.append("## Mitigations beside the default\n\nMedian ms (min–max), and the change against the same style's default at the same n. "
-                + "`cds` is the default setup started with a dynamic AppCDS archive (`-XX:SharedArchiveFile`), trained by one start-up at that n. "
+                + "`cds` is the default setup started with a dynamic AppCDS archive (`-XX:SharedArchiveFile`), trained by one start-up "
+                + "of the same setup at that n; `<variant>+cds` the same for the style's variant with all its library's mitigations. "
                 + "≈ marks a change whose fork range overlaps the default's: not resolved by this run.\n\n"
                 + "| style | variant | n | median ms | vs default |\n|---|---|---:|---:|---:|\n");
         for (String style : r.styles()) {
@@ -125,6 +127,23 @@ public final class ReportWriter {
                             overlap ? " ≈" : ""));
                 }
             }
+        }
+        s.append('\n');
+    }
+
+    /** Per style and n, the lowest median of any setup measured, and which setup gave it. */
+    private static void lowest(GrowthReport r, StringBuilder s) {
+        s.append("## Lowest start-up reached\n\nPer style and n, the setup with the lowest median (ms), AppCDS runs included.\n\n| style |");
+        r.ns().forEach(n -> s.append(" n=").append(n).append(" |"));
+        s.append("\n|---|").append("---|".repeat(r.ns().size())).append('\n');
+        for (String style : r.styles()) {
+            s.append("| ").append(style).append(" |");
+            for (int n : r.ns()) {
+                Point best = r.variants(style).stream().map(v -> r.point(style, v, n)).filter(java.util.Objects::nonNull)
+                        .min(java.util.Comparator.comparingDouble(Point::medianMs)).orElse(null);
+                s.append(best == null ? " – |" : String.format(Locale.ROOT, " %,.0f (%s) |", best.medianMs(), best.variant()));
+            }
+            s.append('\n');
         }
         s.append('\n');
     }

@@ -2,6 +2,7 @@ package dev.fourways.growth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fourways.growth.styles.StyleStart;
 import dev.fourways.growth.styles.StyleStarts;
 import java.io.File;
 import java.io.IOException;
@@ -11,8 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.RunResult;
@@ -22,8 +25,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The sweep, run by {@link Main} in a JVM whose class path holds the compiled models: the JMH
- * start-up benchmark over every style, variant and n; the AppCDS archive at the largest n; the
- * phase split at the largest n; then the report ({@link ReportWriter}).
+ * start-up benchmark over every style, variant and n; each style's default and
+ * {@linkplain StyleStart#best() best} variant again at every n with a dynamic AppCDS archive trained
+ * at that n; the phase split of every variant at the largest n; then the report ({@link ReportWriter}).
  */
 public final class Sweep {
 
@@ -32,6 +36,9 @@ public final class Sweep {
             // With JDBC metadata off at boot, Hibernate's docs ask for the dialect to be named;
             // its deprecation log line says the opposite and would print once per fork.
             "-Dorg.slf4j.simpleLogger.log.org.hibernate.orm.deprecation=error");
+
+    /** File names of the forks' logs: {@code forks.jsonl}, and {@code forks-<label>.jsonl} for each CDS label. */
+    private static final String FORK_LOGS = "forks(-.+)?\\.jsonl";
 
     private final SweepOptions options;
     private final Path forkLog;
@@ -48,7 +55,12 @@ public final class Sweep {
     private void run() throws Exception {
         long t0 = System.nanoTime();
         Files.createDirectories(options.out());
-        Files.deleteIfExists(forkLog);
+        // Every fork appends to its log: a previous sweep's logs must not mix into this one's medians.
+        try (var files = Files.list(options.out())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().matches(FORK_LOGS)).toList()) {
+                Files.delete(f);
+            }
+        }
         Map<String, List<Double>> times = new LinkedHashMap<>();
         for (String style : options.styles()) {
             List<String> variants = StyleStarts.byName(style).variants();
@@ -56,19 +68,23 @@ public final class Sweep {
         }
         if (options.cds()) {
             for (String style : options.styles()) {
-                Path archive = options.cache().resolve("cds-" + style + "-n" + options.largestN() + ".jsa");
-                train(style, options.largestN(), archive);
-                times.putAll(jmh(style, List.of("default"), List.of(options.largestN()),
-                        List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"), "cds"));
+                StyleStart start = StyleStarts.byName(style);
+                for (String variant : new LinkedHashSet<>(List.of("default", start.best()))) {
+                    for (int n : options.ns()) {
+                        Path archive = options.cache().resolve("cds-" + style + "-" + variant + "-n" + n + ".jsa");
+                        train(style, variant, n, archive);
+                        times.putAll(jmh(style, List.of(variant), List.of(n),
+                                List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"), cdsLabel(variant)));
+                    }
+                }
             }
         }
         List<Point> points = points(times);
         List<PhaseSplit> phases = new ArrayList<>();
         if (options.phases()) {
             for (String style : options.styles()) {
-                phases.add(phaseSplit(style, "default", options.largestN()));
-                if (style.equals("hibernate")) {
-                    phases.add(phaseSplit(style, "all", options.largestN()));
+                for (String variant : StyleStarts.byName(style).variants()) {
+                    phaseSplit(style, variant, options.largestN()).ifPresent(phases::add);
                 }
             }
         }
@@ -106,15 +122,24 @@ public final class Sweep {
         return times;
     }
 
-    /** Joins the JMH times with the forks' records. */
+    /**
+     * The label of a variant started with its AppCDS archive: {@code cds} for the default setup,
+     * {@code <variant>+cds} otherwise (e.g. {@code lean+cds}).
+     */
+    static String cdsLabel(String variant) {
+        return variant.equals("default") ? "cds" : variant + "+cds";
+    }
+
+    /** Joins the JMH times with the forks' records ({@code forks.jsonl}, and {@code forks-<label>.jsonl} per CDS label). */
     private List<Point> points(Map<String, List<Double>> times) throws IOException {
         Map<String, List<ForkRecord>> records = new LinkedHashMap<>();
-        for (String file : List.of("forks.jsonl", "forks-cds.jsonl")) {
-            Path p = options.out().resolve(file);
-            if (!Files.exists(p)) {
-                continue;
-            }
-            String label = file.equals("forks.jsonl") ? null : "cds";
+        List<Path> logs;
+        try (var files = Files.list(options.out())) {
+            logs = files.filter(f -> f.getFileName().toString().matches(FORK_LOGS)).sorted().toList();
+        }
+        for (Path p : logs) {
+            String file = p.getFileName().toString();
+            String label = file.equals("forks.jsonl") ? null : file.substring("forks-".length(), file.length() - ".jsonl".length());
             for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
                 ForkRecord f = ForkRecord.parse(line);
                 records.computeIfAbsent(f.style() + "/" + (label == null ? f.variant() : label) + "/" + f.n(), k -> new ArrayList<>()).add(f);
@@ -136,22 +161,33 @@ public final class Sweep {
     }
 
     /** The training run of the dynamic AppCDS archive: one start-up, the archive written at exit. */
-    private void train(String style, int n, Path archive) throws Exception {
+    private void train(String style, String variant, int n, Path archive) throws Exception {
         Files.deleteIfExists(archive);
         List<String> flags = new ArrayList<>(List.of("-XX:ArchiveClassesAtExit=" + archive));
-        runJava(flags, PhaseRun.class.getName(), style, String.valueOf(n), "default", options.cache().toString());
+        runJava(flags, PhaseRun.class.getName(), style, String.valueOf(n), variant, options.cache().toString());
         if (!Files.exists(archive)) {
             throw new IllegalStateException("no CDS archive written at " + archive);
         }
     }
 
-    private PhaseSplit phaseSplit(String style, String variant, int n) throws Exception {
+    /**
+     * The phase split of one variant, the median of {@code forks} fresh JVMs; empty, with the reason
+     * printed, when the variant does not start at this n (MyBatis {@code onefile} at 500 tables and more).
+     */
+    private Optional<PhaseSplit> phaseSplit(String style, String variant, int n) throws Exception {
         System.out.printf("phase split %s/%s n=%d: %d run(s)%n", style, variant, n, options.forks());
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> runs = new ArrayList<>();
         for (int i = 0; i < options.forks(); i++) {
-            String out = runJava(List.of("--add-exports", "java.management/sun.management=ALL-UNNAMED"),
-                    PhaseRun.class.getName(), style, String.valueOf(n), variant, options.cache().toString());
+            String out;
+            try {
+                out = runJava(List.of("--add-exports", "java.management/sun.management=ALL-UNNAMED"),
+                        PhaseRun.class.getName(), style, String.valueOf(n), variant, options.cache().toString());
+            } catch (IllegalStateException e) {
+                System.out.printf("  %s/%s does not start at n=%d, no phase split: %s%n", style, variant, n,
+                        e.getMessage().lines().filter(l -> l.contains("Exception")).findFirst().orElse("see its output"));
+                return Optional.empty();
+            }
             String line = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
                     .orElseThrow(() -> new IllegalStateException("phase run printed no result:\n" + out));
             runs.add(json.readTree(line));
@@ -159,10 +195,10 @@ public final class Sweep {
         Map<String, Double> phases = new LinkedHashMap<>();
         runs.get(0).get("phases").fieldNames().forEachRemaining(name ->
                 phases.put(name, Stats.median(runs.stream().map(r -> r.get("phases").path(name).asDouble()).toList())));
-        return new PhaseSplit(style, variant, n, phases,
+        return Optional.of(new PhaseSplit(style, variant, n, phases,
                 Stats.median(runs.stream().map(r -> r.get("totalMs").asDouble()).toList()),
                 Stats.median(runs.stream().map(r -> r.get("classLoadingMs").asDouble()).toList()),
-                Stats.median(runs.stream().map(r -> r.get("classesLoaded").asDouble()).toList()), runs.size());
+                Stats.median(runs.stream().map(r -> r.get("classesLoaded").asDouble()).toList()), runs.size()));
     }
 
     /** Runs a main class of this class path in a fresh JVM with the forks' flags; returns its output. */

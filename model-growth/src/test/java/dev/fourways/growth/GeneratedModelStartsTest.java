@@ -120,6 +120,9 @@ class GeneratedModelStartsTest {
                         assertThat(mapped).as(what).isEqualTo(variant.equals("lazy") ? 5 : expectedMapped.get(style.name()));
                         if (phases.splitting()) {
                             assertThat(phases.millis()).as(what).containsKey("first query");
+                            if (variant.equals("warmup")) {
+                                assertThat(phases.millis()).as(what).containsKey("warm-up query (select 1)");
+                            }
                         }
                         style.close(started);
                     }
@@ -127,6 +130,22 @@ class GeneratedModelStartsTest {
             }
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * The {@code enhanced} variants start over entities that Hibernate's enhancer rewrote at build
+     * time, and the others over plain ones: every generated entity of {@code jpaenhanced} is a
+     * {@code ManagedEntity} with an attribute interceptor, none of {@code jpa} is.
+     */
+    @Test
+    void theEnhancedEntitiesAreEnhancedAndThePlainOnesAreNot() throws Exception {
+        for (int i = 1; i <= N; i++) {
+            Class<?> plain = Class.forName(layout.basePackage() + ".jpa." + Tables.type(i, N), false, loader);
+            Class<?> enhanced = Class.forName(layout.basePackage() + ".jpaenhanced." + Tables.type(i, N), false, loader);
+            assertThat(org.hibernate.engine.spi.ManagedEntity.class.isAssignableFrom(plain)).as(plain.getName()).isFalse();
+            assertThat(org.hibernate.engine.spi.ManagedEntity.class.isAssignableFrom(enhanced)).as(enhanced.getName()).isTrue();
+            assertThat(org.hibernate.engine.spi.PersistentAttributeInterceptable.class.isAssignableFrom(enhanced)).as(enhanced.getName()).isTrue();
         }
     }
 }

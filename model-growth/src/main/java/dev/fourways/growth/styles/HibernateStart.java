@@ -30,6 +30,11 @@ import org.hibernate.tool.schema.Action;
  *   <li>{@code noxml}: {@code hibernate.xml_mapping_enabled=false}, no search for orm.xml
  *       (https://docs.jboss.org/hibernate/orm/7.0/javadocs/org/hibernate/cfg/MappingSettings.html#XML_MAPPING_ENABLED)</li>
  *   <li>{@code all}: the three together.</li>
+ *   <li>{@code enhanced}: the default settings over entities enhanced at build time
+ *       ({@code dev.fourways.growth.HibernateEnhancement}, as the Hibernate Maven/Gradle plugin does), which
+ *       are their own lazy proxies
+ *       (https://docs.jboss.org/hibernate/orm/7.0/userguide/html_single/Hibernate_User_Guide.html#BytecodeEnhancement)</li>
+ *   <li>{@code all-enhanced}: the settings of {@code all} over the enhanced entities.</li>
  * </ul>
  * With {@link Phases#splitting()} the same settings go through the native bootstrap
  * (service registry, {@code MetadataSources.buildMetadata}, {@code buildSessionFactory}, then
@@ -45,16 +50,22 @@ public final class HibernateStart implements StyleStart {
 
     @Override
     public List<String> variants() {
-        return List.of("default", "novalidate", "nojdbcmeta", "noxml", "all");
+        return List.of("default", "novalidate", "nojdbcmeta", "noxml", "all", "enhanced", "all-enhanced");
+    }
+
+    /** Every setting measured here at once: the three settings of {@code all} over enhanced entities. */
+    @Override
+    public String best() {
+        return "all-enhanced";
     }
 
     @Override
     public Started start(DataSource dataSource, ClassLoader loader, String basePackage, String variant, Phases phases) throws Exception {
         checkVariant(variant);
-        JpaModel model = StyleStart.model(loader, basePackage + ".jpa.GrowthModel", JpaModel.class);
+        JpaModel model = StyleStart.model(loader, basePackage + (enhanced(variant) ? ".jpaenhanced" : ".jpa") + ".GrowthModel", JpaModel.class);
         List<Class<?>> entities = model.entities();
         phases.lap("load entity classes");
-        boolean validate = !variant.equals("novalidate") && !variant.equals("all");
+        boolean validate = !variant.equals("novalidate") && !variant.startsWith("all");
         SessionFactory sessionFactory = phases.splitting()
                 ? split(dataSource, entities, variant, validate, phases)
                 : idiomatic(dataSource, entities, variant, validate);
@@ -98,14 +109,18 @@ public final class HibernateStart implements StyleStart {
 
     private static Map<String, Object> mitigations(String variant) {
         Map<String, Object> settings = new HashMap<>();
-        if (variant.equals("nojdbcmeta") || variant.equals("all")) {
+        if (variant.equals("nojdbcmeta") || variant.startsWith("all")) {
             settings.put(JdbcSettings.ALLOW_METADATA_ON_BOOT, false);
             settings.put(JdbcSettings.DIALECT, "org.hibernate.dialect.H2Dialect");
         }
-        if (variant.equals("noxml") || variant.equals("all")) {
+        if (variant.equals("noxml") || variant.startsWith("all")) {
             settings.put(MappingSettings.XML_MAPPING_ENABLED, false);
         }
         return settings;
+    }
+
+    private static boolean enhanced(String variant) {
+        return variant.endsWith("enhanced");
     }
 
     @Override

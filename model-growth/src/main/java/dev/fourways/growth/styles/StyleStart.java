@@ -16,6 +16,15 @@ public interface StyleStart {
     List<String> variants();
 
     /**
+     * The variant with every mitigation of this style's library at once ({@code default} where there
+     * is none): the sweep also measures it with an AppCDS archive, so the report shows the lowest
+     * start-up each style reaches here.
+     */
+    default String best() {
+        return "default";
+    }
+
+    /**
      * @param dataSource  a pool on the migrated model database
      * @param loader      the loader that sees the generated classes
      * @param basePackage the model's package, e.g. {@code dev.fourways.growth.gen.n100}
