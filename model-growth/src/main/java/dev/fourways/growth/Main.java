@@ -17,6 +17,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--render")) {
+            render(Path.of(args[1]));
+            return;
+        }
         SweepOptions options;
         try {
             options = SweepOptions.parse(args);
@@ -39,5 +43,15 @@ public final class Main {
         command.addAll(options.toArgs());
         int rc = new ProcessBuilder(command).inheritIO().start().waitFor();
         System.exit(rc);
+    }
+
+    /**
+     * {@code --render DIR}: writes growth.md and the charts again from DIR/growth.json, without
+     * measuring (after a change to the report's text or charts).
+     */
+    private static void render(Path dir) throws Exception {
+        GrowthReport report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(dir.resolve("growth.json").toFile(), GrowthReport.class);
+        System.out.println("wrote " + ReportWriter.write(report, dir));
     }
 }

@@ -22,7 +22,8 @@ public record SweepOptions(List<Integer> ns, Path out, Path cache, int forks, Li
 
     static final String USAGE = """
             usage: java -jar model-growth/target/model-growth.jar [--n 10,100,500,1000] [--out DIR] [--forks 3]
-                   [--styles jdbc,hibernate,mybatis,jdbi,jooq] [--cache DIR] [--no-phases] [--no-cds]""";
+                   [--styles jdbc,hibernate,mybatis,jdbi,jooq] [--cache DIR] [--no-phases] [--no-cds]
+                   java -jar model-growth/target/model-growth.jar --render DIR   (growth.md and charts again from DIR/growth.json)""";
 
     public static SweepOptions parse(String... args) {
         List<Integer> ns = List.of(10, 100, 500, 1000);
