@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Writes growth.json (the {@link GrowthReport} as is), growth.md (tables: time against n with
@@ -41,6 +42,7 @@ public final class ReportWriter {
                         + "Sweep took %.0f s. The machine is shared: compare styles as ratios within this run.%n%n",
                 r.forks(), r.database(), r.java(), r.cores(), r.sweepSeconds()));
         s.append("![start-up against tables, log-log](growth-loglog.png)\n\n");
+        reading(r, s);
         timeTable(r, s);
         marginal(r, s);
         mitigations(r, s);
@@ -49,6 +51,41 @@ public final class ReportWriter {
         published(r, s);
         allPoints(r, s);
         return s.toString();
+    }
+
+    /**
+     * One line per style, each statement computed from this run's figures: its growth over the
+     * sizes measured, its largest step at the largest n, and its lowest setup there.
+     */
+    private static void reading(GrowthReport r, StringBuilder s) {
+        if (r.ns().size() < 2) {
+            return;
+        }
+        int lo = r.ns().get(0);
+        int hi = r.ns().get(r.ns().size() - 1);
+        s.append("## Reading this run\n\n");
+        for (String style : r.styles()) {
+            Point a = r.point(style, "default", lo);
+            Point b = r.point(style, "default", hi);
+            if (a == null || b == null) {
+                continue;
+            }
+            s.append(String.format(Locale.ROOT, "- **%s**: %,.0f ms at %d tables, %,.0f ms at %d (%.2f ms per added table, %.1f×)", style,
+                    a.medianMs(), lo, b.medianMs(), hi, (b.medianMs() - a.medianMs()) / (hi - lo), b.medianMs() / a.medianMs()));
+            r.phases().stream().filter(p -> p.style().equals(style) && p.variant().equals("default")).findFirst()
+                    .flatMap(p -> p.phasesMs().entrySet().stream().max(Map.Entry.comparingByValue())
+                            .map(e -> String.format(Locale.ROOT, "; at %d tables its largest step is %s, %,.0f ms of %,.0f (%.0f %%)",
+                                    p.n(), e.getKey(), e.getValue(), p.totalMs(), 100 * e.getValue() / p.totalMs())))
+                    .ifPresent(s::append);
+            r.variants(style).stream().map(v -> r.point(style, v, hi)).filter(java.util.Objects::nonNull)
+                    .filter(p -> !p.variant().equals("default"))
+                    .min(java.util.Comparator.comparingDouble(Point::medianMs))
+                    .ifPresent(p -> s.append(String.format(Locale.ROOT, "; lowest at %d tables: `%s`, %,.0f ms (%+.0f %%%s)", hi, p.variant(),
+                            p.medianMs(), 100 * (p.medianMs() / b.medianMs() - 1),
+                            p.minMs() <= b.maxMs() && b.minMs() <= p.maxMs() ? ", ≈: the fork ranges overlap" : "")));
+            s.append(".\n");
+        }
+        s.append("\nThe module's README (model-growth/README.md) explains these figures with profiles and the libraries' documentation.\n\n");
     }
 
     private static void timeTable(GrowthReport r, StringBuilder s) {
