@@ -89,29 +89,31 @@ public final class ReportWriter {
     }
 
     private static void timeTable(GrowthReport r, StringBuilder s) {
-        s.append("## Start-up time (default setup of each style)\n\n| style |");
-        r.ns().forEach(n -> s.append(" n=").append(n).append(" |"));
-        s.append("\n|---|").append("---:|".repeat(r.ns().size())).append('\n');
-        for (String style : r.styles()) {
-            s.append("| ").append(style).append(" |");
-            for (int n : r.ns()) {
-                Point p = r.point(style, "default", n);
-                s.append(p == null ? " – |" : String.format(Locale.ROOT, " %.0f (%.0f–%.0f) |", p.medianMs(), p.minMs(), p.maxMs()));
-            }
-            s.append('\n');
-        }
-        s.append("\nHeap used after start (MB, after a full GC) / classes loaded during the start-up, default setup:\n\n| style |");
-        r.ns().forEach(n -> s.append(" n=").append(n).append(" |"));
-        s.append("\n|---|").append("---:|".repeat(r.ns().size())).append('\n');
-        for (String style : r.styles()) {
-            s.append("| ").append(style).append(" |");
-            for (int n : r.ns()) {
-                Point p = r.point(style, "default", n);
-                s.append(p == null ? " – |" : String.format(Locale.ROOT, " %.0f MB / %.0f |", p.heapUsedMb(), p.classesLoaded()));
-            }
-            s.append('\n');
-        }
+        s.append("## Start-up time (default setup of each style)\n\n");
+        styleByN(r, s, "---:", (style, n) -> {
+            Point p = r.point(style, "default", n);
+            return p == null ? "–" : String.format(Locale.ROOT, "%.0f (%.0f–%.0f)", p.medianMs(), p.minMs(), p.maxMs());
+        });
+        s.append("\nHeap used after start (MB, after a full GC) / classes loaded during the start-up, default setup:\n\n");
+        styleByN(r, s, "---:", (style, n) -> {
+            Point p = r.point(style, "default", n);
+            return p == null ? "–" : String.format(Locale.ROOT, "%.0f MB / %.0f", p.heapUsedMb(), p.classesLoaded());
+        });
         s.append('\n');
+    }
+
+    /** A table with a row per style and a column per n, each cell from {@code cell}. */
+    private static void styleByN(GrowthReport r, StringBuilder s, String align, java.util.function.BiFunction<String, Integer, String> cell) {
+        s.append("| style |");
+        r.ns().forEach(n -> s.append(" n=").append(n).append(" |"));
+        s.append("\n|---|").append((align + "|").repeat(r.ns().size())).append('\n');
+        for (String style : r.styles()) {
+            s.append("| ").append(style).append(" |");
+            for (int n : r.ns()) {
+                s.append(' ').append(cell.apply(style, n)).append(" |");
+            }
+            s.append('\n');
+        }
     }
 
     private static void marginal(GrowthReport r, StringBuilder s) {
@@ -170,18 +172,10 @@ public final class ReportWriter {
 
     /** Per style and n, the lowest median of any setup measured, and which setup gave it. */
     private static void lowest(GrowthReport r, StringBuilder s) {
-        s.append("## Lowest start-up reached\n\nPer style and n, the setup with the lowest median (ms), AppCDS runs included.\n\n| style |");
-        r.ns().forEach(n -> s.append(" n=").append(n).append(" |"));
-        s.append("\n|---|").append("---|".repeat(r.ns().size())).append('\n');
-        for (String style : r.styles()) {
-            s.append("| ").append(style).append(" |");
-            for (int n : r.ns()) {
-                Point best = r.variants(style).stream().map(v -> r.point(style, v, n)).filter(java.util.Objects::nonNull)
-                        .min(java.util.Comparator.comparingDouble(Point::medianMs)).orElse(null);
-                s.append(best == null ? " – |" : String.format(Locale.ROOT, " %,.0f (%s) |", best.medianMs(), best.variant()));
-            }
-            s.append('\n');
-        }
+        s.append("## Lowest start-up reached\n\nPer style and n, the setup with the lowest median (ms), AppCDS runs included.\n\n");
+        styleByN(r, s, "---", (style, n) -> r.variants(style).stream().map(v -> r.point(style, v, n)).filter(java.util.Objects::nonNull)
+                .min(java.util.Comparator.comparingDouble(Point::medianMs))
+                .map(best -> String.format(Locale.ROOT, "%,.0f (%s)", best.medianMs(), best.variant())).orElse("–"));
         s.append('\n');
     }
 
