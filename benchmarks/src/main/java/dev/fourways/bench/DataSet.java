@@ -78,7 +78,7 @@ public final class DataSet {
             }
         }
         insertPurchases(dataSource, ids, new Random(42), BASE.plus(1, ChronoUnit.DAYS), 730L * 24 * 3600);
-        settle(dataSource);
+        settle(dataSource, users);
         return new DataSet(ids, names, emails, purchaseIds(dataSource));
     }
 
@@ -148,18 +148,22 @@ public final class DataSet {
      * some styles' measurements and not others', depending on timing. H2 in memory has neither.
      * <ul>
      *   <li>PostgreSQL: {@code vacuum (analyze)}, what autovacuum would do (statistics, and the
-     *       visibility map that index-only scans need), then {@code checkpoint}.
+     *       visibility map that index-only scans need), then {@code checkpoint}. The analyze reads
+     *       every row ({@link #statisticsTarget(int)}), so two seeds give the planner the same
+     *       statistics and the same plans.
      *       <a href="https://www.postgresql.org/docs/15/sql-vacuum.html">VACUUM</a></li>
      *   <li>MariaDB: {@code analyze table}, then {@code flush tables … for export}, which merges
      *       the change buffer and writes the tables' dirty pages to disk.
      *       <a href="https://mariadb.com/kb/en/flush-tables-for-export/">FLUSH TABLES FOR EXPORT</a></li>
      * </ul>
      */
-    private static void settle(DataSource dataSource) {
+    private static void settle(DataSource dataSource, int users) {
         try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
             switch (dev.fourways.db.Database.of(c)) {
                 case POSTGRESQL -> {
+                    s.execute("set default_statistics_target = " + statisticsTarget(users));
                     s.execute("vacuum (analyze) users, purchases");
+                    s.execute("reset default_statistics_target");
                     checkpoint(s);
                 }
                 case MARIADB -> {
@@ -172,6 +176,28 @@ public final class DataSet {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot settle the seeded tables: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The {@code default_statistics_target} under which the seeded tables are analysed on
+     * PostgreSQL: large enough that ANALYZE reads every row of the largest table
+     * ({@value #PURCHASES_PER_USER} purchases per user), so its statistics are the same for every
+     * seed of the same size. ANALYZE reads a random sample of 300 × target rows
+     * (<a href="https://www.postgresql.org/docs/15/planner-stats.html">Statistics Used by the
+     * Planner</a>, <a href="https://www.postgresql.org/docs/15/runtime-config-query.html#GUC-DEFAULT-STATISTICS-TARGET">default_statistics_target</a>);
+     * with the default 100 that is 30,000 of the 100,000 purchases of 10,000 users, and measured
+     * on this machine two identical seeds then got different {@code pg_stats} for every purchases
+     * column (most common values, histograms, correlation), so the same query could be planned
+     * differently in two runs. With a target of 400 the two seeds' statistics were identical.
+     *
+     * @param users the seeded users, 1 or more
+     * @return {@code ceil(10 × users / 300)}, at least 100 (PostgreSQL's default) and at most
+     *         10,000 (its maximum: beyond 300,000 purchases, 3,000,000 rows are sampled)
+     */
+    static int statisticsTarget(int users) {
+        long rows = (long) users * PURCHASES_PER_USER;
+        long target = (rows + 299) / 300;
+        return (int) Math.max(100, Math.min(10_000, target));
     }
 
     /** PostgreSQL's checkpoint needs a superuser or pg_checkpoint; without either, the run goes on and says so. */
