@@ -477,8 +477,8 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public List<SpenderSummary> topSpenders(Instant since, int limit) {
-                return withConnection("topSpenders", c -> {
-            try (PreparedStatement ps = prepare(c, 
+        return withConnection("topSpenders", c -> {
+            try (PreparedStatement ps = prepare(c,
                     """
                     select u.id, u.username, count(*) as purchase_count, sum(p.amount) as total
                     from purchases p join users u on u.id = p.user_id
