@@ -22,8 +22,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * Quick mode's scheduler: one {@link StyleWorker} JVM per style, all started at once and kept
  * warm. The query benchmarks run <em>interleaved</em> at the scale of one JMH iteration: every
  * style's JVM runs benchmark 1 at once, but they take {@link Turns}: each style's trial setup and
- * warm-up, one style after the other, then one measured iteration each (jdbc's 500 ms, then the
- * next style's...), the styles' order rotating by one from each benchmark to the next; then
+ * warm-up, one style after the other, then one measured iteration each (jdbc's 250 ms, then the
+ * next style's...), the styles' order rotating by one from each benchmark to the next and from
+ * each round of measured iterations to the next; then
  * benchmark 2, and so on. Every ratio then divides two results whose iterations were
  * measured within seconds of each other, so the machine's drift, which moves at the scale of a
  * minute here, falls on every style alike. Before, each style ran its whole warm-up and
@@ -99,7 +100,8 @@ final class StyleWorkers implements AutoCloseable {
      * benchmark and store (a file is missing when the trial failed: the log says why). Every worker
      * starts the benchmark at once; then the workers take {@link Turns}: the trial's setup and
      * warm-up, then one measured iteration each in turn, the order of the styles rotating by one
-     * from each benchmark to the next (so jdbc is not always first). The workers append the warm-up
+     * from each benchmark to the next (so jdbc is not always first) and from each round of
+     * measured iterations to the next (so each style is measured at every place of a round). The workers append the warm-up
      * evidence to {@code out}/{@value Results#WARMUPS}. Progress goes to the console from this
      * scheduler's own count: {@code # fourways: benchmark i of n (...)} as each benchmark starts,
      * {@code # fourways: i of n runs done (...)} with the time left for the whole run as each
@@ -139,8 +141,13 @@ final class StyleWorkers implements AutoCloseable {
                     runDone(benchmark, worker, ++done, total, estimate);
                 }
             }
-            while (!waiting.isEmpty()) {
-                for (Worker worker : List.copyOf(waiting)) {
+            // Round 0 is each style's trial setup and warm-up; from round 1 on each turn is one
+            // measured iteration, and the first style moves by one from one round to the next, so
+            // no style is always measured right after the same neighbour's iteration.
+            for (int round = 0; !waiting.isEmpty(); round++) {
+                List<Worker> thisRound = new ArrayList<>(waiting);
+                java.util.Collections.rotate(thisRound, -Math.max(0, round - 1));
+                for (Worker worker : thisRound) {
                     turns.add(worker.store);
                     if (worker.go() == Worker.Event.DONE) {
                         waiting.remove(worker);

@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
  * whole warm-up; after that, before each measured iteration, {@link StoreBenchmark}'s iteration
  * setup calls {@link #takeNext()}, which gives the turn back to the scheduler
  * ({@link StyleWorkers}) and waits until the scheduler hands it the next one, after every other
- * style's measured iteration. So the styles' measured iterations alternate, jdbc's 500 ms, then
+ * style's measured iteration. So the styles' measured iterations alternate, jdbc's 250 ms, then
  * Hibernate's, then jOOQ's..., and a slow minute of this shared machine falls on every style's
  * measurement alike instead of on the one style whose whole run it was.
  *
