@@ -120,8 +120,8 @@ public abstract class StoreBenchmark {
     /**
      * In quick mode, waits for this style's turn before every measured iteration, so the styles'
      * measured iterations alternate ({@link Turns}); elsewhere returns at once. Warm-up iterations
-     * take no turn: a style's trial setup and its whole warm-up are one turn, and the turn is handed
-     * on only once its JIT compilers are idle ({@link Turns#handOver()}). Declared here, on the state every fixture depends on, so
+     * take no turn: a style's trial setup and its whole warm-up are one turn, so its JIT compilers
+     * finish their work in its own time. Declared here, on the state every fixture depends on, so
      * JMH runs it before the fixtures' own iteration setups.
      */
     @Setup(Level.Iteration)

@@ -72,11 +72,7 @@ public final class StyleWorker {
                 }
             };
             if (request.length > 8 && TURNS.equals(request[8])) {
-                Turns.during(in, () -> {
-                    run.run();
-                    Turns.handOver(); // the last turn ends here: no compiling or marking beside the next style's
-                    System.out.println("# fourways: " + store + " " + Turns.waits());
-                });
+                Turns.during(in, run);
             } else {
                 run.run();
             }

@@ -21,11 +21,6 @@ import java.io.UncheckedIOException;
  * other styles' turns (about one core's worth, sampled from {@code /proc} 30 s into a run), and the
  * measured times on H2 came out 2-10 times the serial ones.
  *
- * <p>The JIT compilers are the exception to "one style at work": they keep compiling after a
- * warm-up has ended (a style's first benchmark above all, when every library class is new), so a
- * worker hands its turn on only once its own compilers are idle ({@link #handOver()},
- * {@link BackgroundThreads}), at most {@link BackgroundThreads#MAX_WAIT} later.
- *
  * <p>Between two turns a worker only waits: the work of an iteration's setup and tear-down (the
  * destructive writes' fixtures, deleting the rows a write added) happens while it holds the turn,
  * and the JMH iteration timer starts after every setup ({@code announceWarmupReady} in JMH's
@@ -45,9 +40,6 @@ final class Turns {
     static final String GO = "go";
 
     private static volatile BufferedReader scheduler;
-    private static int handOvers;
-    private static long waitedMillis;
-    private static long longestWaitMillis;
 
     private Turns() {
     }
@@ -58,9 +50,6 @@ final class Turns {
      */
     static void during(BufferedReader input, Runnable run) {
         scheduler = input;
-        handOvers = 0;
-        waitedMillis = 0;
-        longestWaitMillis = 0;
         try {
             run.run();
         } finally {
@@ -79,7 +68,6 @@ final class Turns {
         if (input == null) {
             return;
         }
-        handOver();
         synchronized (System.out) {
             System.out.println(ASK);
             System.out.flush();
@@ -92,28 +80,5 @@ final class Turns {
         } catch (IOException e) {
             throw new UncheckedIOException("lost quick mode's scheduler", e);
         }
-    }
-
-    /**
-     * Before this worker's turn ends (by asking for the next one, or by the end of its run):
-     * waits until its JIT compilers and GC threads are idle ({@link BackgroundThreads}), so that
-     * they do not work beside the next style's timed iteration. Does nothing when turns are off.
-     */
-    static void handOver() {
-        if (scheduler != null) {
-            long waited = BackgroundThreads.awaitIdle();
-            handOvers++;
-            waitedMillis += waited;
-            longestWaitMillis = Math.max(longestWaitMillis, waited);
-        }
-    }
-
-    /**
-     * What {@link #handOver()} waited during the last {@link #during} run, for the log: "waited
-     * 1,234 ms for its JIT compilers and GC at 21 hand-overs (longest 850 ms)".
-     */
-    static String waits() {
-        return String.format("waited %,d ms for its JIT compilers and GC at %d hand-overs (longest %,d ms)",
-                waitedMillis, handOvers, longestWaitMillis);
     }
 }
