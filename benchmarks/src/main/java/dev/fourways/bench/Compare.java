@@ -334,7 +334,7 @@ public final class Compare {
                 + " (" + System.getProperty("java.vendor") + ")");
         env.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         env.put("cores", Runtime.getRuntime().availableProcessors());
-        env.put("memory", "%,d MB max heap in this JVM; benchmark JVMs run with -Xms2g -Xmx2g".formatted(Runtime.getRuntime().maxMemory() >> 20));
+        env.put("memory", "%,d MB max heap in this JVM; benchmark JVMs run with -Xms2g -Xmx2g -XX:+AlwaysPreTouch".formatted(Runtime.getRuntime().maxMemory() >> 20));
         env.put("libraries", libraries());
         return env;
     }

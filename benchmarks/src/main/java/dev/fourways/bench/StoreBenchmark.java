@@ -40,13 +40,24 @@ import org.openjdk.jmh.runner.IterationType;
  * settings (used by the plain JMH command line and by {@code ./compare --full}, which adds forks and
  * iterations) leave 10 s. {@code ./compare}'s quick mode runs differently: see {@code Compare}
  * and the module README for the calibration.
+ *
+ * <p>Heap: 2 GB, every page of it touched when the JVM starts ({@code -XX:+AlwaysPreTouch}, which
+ * the {@code java} manual offers "to simulate a long-running system with all virtual memory mapped
+ * to physical memory": https://docs.oracle.com/en/java/javase/17/docs/specs/man/java.html). Without
+ * it, the first pass of allocation through the 2 GB heap pays a page fault per fresh 4 KB page, and on
+ * this virtual machine that made every call of the first seconds up to 10× slower: H2 {@code count}
+ * in one fork, jdbc, 9-15 µs per call in warm-up iterations 3-9, then 1.2 µs once the heap had been
+ * touched, with no compilation or GC in between ({@code -XX:+PrintCompilation -Xlog:gc}); with the
+ * flag, 1.1-1.3 µs from iteration 3 on (2026-12-07). In quick mode a style allocates only during its
+ * own turns, so the first benchmark of each style JVM stayed in that state through most of its
+ * measured rounds.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Benchmark)
 @Warmup(iterations = StoreBenchmark.WARMUP_ITERATIONS, time = StoreBenchmark.ITERATION_MILLIS, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = StoreBenchmark.MEASUREMENT_ITERATIONS, time = StoreBenchmark.ITERATION_MILLIS, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Djava.awt.headless=true"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-Djava.awt.headless=true"})
 public abstract class StoreBenchmark {
 
     static final int WARMUP_ITERATIONS = 20;

@@ -36,11 +36,12 @@ final class StyleWorkers implements AutoCloseable {
 
     private static final String IGNORE_LOCK = "jmh.ignoreLock";
     /**
-     * The same heap and flags as the forks of the plain JMH command line, and UTF-8 output (± and
-     * ≈). The workers run JMH at the same time, taking turns, so each ignores JMH's lock file; this
+     * The same heap and flags as the forks of the plain JMH command line ({@link StoreBenchmark}: a
+     * 2 GB heap touched at start, so no measured call pays the first touch of a page), and UTF-8
+     * output (± and ≈). The workers run JMH at the same time, taking turns, so each ignores JMH's lock file; this
      * scheduler holds that lock for all of them instead ({@link #lockLikeJmh}).
      */
-    private static final List<String> JVM_ARGS = List.of("-Xms2g", "-Xmx2g", "-Djava.awt.headless=true",
+    private static final List<String> JVM_ARGS = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-Djava.awt.headless=true",
             "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-D" + IGNORE_LOCK + "=true");
 
     private final Map<String, Worker> workers = new LinkedHashMap<>();
