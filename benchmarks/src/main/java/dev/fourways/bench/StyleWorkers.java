@@ -41,7 +41,7 @@ final class StyleWorkers implements AutoCloseable {
      * output (± and ≈). The workers run JMH at the same time, taking turns, so each ignores JMH's lock file; this
      * scheduler holds that lock for all of them instead ({@link #lockLikeJmh}).
      */
-    private static final List<String> JVM_ARGS = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-Djava.awt.headless=true",
+    static final List<String> JVM_ARGS = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-Djava.awt.headless=true",
             "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-D" + IGNORE_LOCK + "=true");
 
     private final Map<String, Worker> workers = new LinkedHashMap<>();

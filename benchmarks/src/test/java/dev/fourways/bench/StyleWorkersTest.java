@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Fork;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +23,19 @@ import org.junit.jupiter.api.io.TempDir;
  * round to the next, and the workers record the warm-up evidence from JMH's typed results.
  */
 class StyleWorkersTest {
+
+    @Test
+    void workersStartWithTheForksFlagsTheHeapTouchedBeforeAnythingIsTimed() {
+        // given
+        List<String> forkFlags = List.of(StoreBenchmark.class.getAnnotation(Fork.class).jvmArgsAppend());
+
+        // then
+        assertThat(forkFlags).as("plain JMH's forks: a 2 GB heap whose pages are touched at start, so that no "
+                + "measured call pays a first-touch page fault (up to 10x per call on this machine)")
+                .contains("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
+        assertThat(StyleWorkers.JVM_ARGS).as("quick mode's worker JVMs measure under the same flags as the forks")
+                .containsAll(forkFlags);
+    }
 
     @Test
     void runsEveryBenchmarkForEveryStyleOneIterationEachInTurnInRotatingOrder(@TempDir Path out) throws Exception {
