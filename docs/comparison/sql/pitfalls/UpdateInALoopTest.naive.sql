@@ -1,5 +1,5 @@
 -- 101 round trips
-select next value for users_seq from system_range(1, ?);
+with recursive n(i) as (select 1 union all select i + 1 from n where i < ?) select nextval(users_seq) from n;
 insert into users (id, username, email, display_name, created_at, version);
 values (?, ?, ?, ?, ?, 0);
 insert into users (id, username, email, display_name, created_at, version);
