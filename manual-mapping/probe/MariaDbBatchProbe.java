@@ -52,6 +52,7 @@ public class MariaDbBatchProbe {
     static void jdbc(Connection c, long base) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into fw_probe_batch (id, username, email, display_name, created_at) values (?, ?, ?, ?, ?)")) {
             for (long i = base; i < base + ROWS; i++) {
+                // Generated row values, each bound as a parameter; the SQL text is a constant.
                 ps.setLong(1, i); ps.setString(2, "user" + i); ps.setString(3, "u" + i + "@x.test"); ps.setString(4, name(i)); ps.setObject(5, at(i));
                 ps.addBatch();
             }
@@ -64,6 +65,7 @@ public class MariaDbBatchProbe {
         if (plain) h.setStatementBuilder(new org.jdbi.v3.core.statement.DefaultStatementBuilder() { @Override public PreparedStatement create(Connection conn, String sql, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException { return conn.prepareStatement(sql); } });
         PreparedBatch b = h.prepareBatch("insert into fw_probe_batch (id, username, email, display_name, created_at) values (:id, :username, :email, :displayName, :createdAt)");
         for (long i = base; i < base + ROWS; i++) {
+            // Generated row values, each bound as a named parameter; the SQL text is a constant.
             b.bind("id", i).bind("username", "user" + i).bind("email", "u" + i + "@x.test");
             if (setObject) {
                 final long j = i;

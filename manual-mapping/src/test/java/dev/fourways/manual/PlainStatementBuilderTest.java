@@ -47,6 +47,7 @@ class PlainStatementBuilderTest {
             PrepareCalls calls = new PrepareCalls();
             DataSource recorded = ProxyDataSourceBuilder.create(db.raw()).methodListener(calls).build();
             try (UserStore store = new JdbiUserStoreProvider().open(recorded)) {
+                // Generated usernames and e-mails: values the store binds as parameters, not SQL.
                 List<NewUser> batch = IntStream.range(0, users)
                         .mapToObj(i -> NewUser.of("batch" + i, "batch" + i + "@example.com")).toList();
                 long first = store.createAll(batch).get(0).id();
