@@ -78,7 +78,7 @@ public final class Compare {
         List<String> benchmarks = settings.queryBenchmarks();
         List<String> requests = settings.requests();
         List<String> contention = settings.contention();
-        RunEstimate estimate = RunEstimate.of(mode, benchmarks, stores.size(), settings.startup(), contention,
+        RunEstimate estimate = RunEstimate.of(mode, db, benchmarks, stores.size(), settings.startup(), contention,
                 requests.size());
         echo.printf("fourways compare (%s): stores %s on %s, %,d users; %d query benchmarks%s; %s.%n",
                 mode.name().toLowerCase(), stores, db, users, benchmarks.size(),
@@ -104,7 +104,7 @@ public final class Compare {
         if (mode == Mode.QUICK && (!benchmarks.isEmpty() || !contention.isEmpty() || !requests.isEmpty())) {
             try (PrintStream console = ConsoleLog.stream(echo, log, banners);
                  StyleWorkers workers = StyleWorkers.start(stores, db, users, List.of(passThrough()), console)) {
-                results.addAll(workers.runInterleaved(benchmarks, QuickPlan::of, out, estimate));
+                results.addAll(workers.runInterleaved(benchmarks, b -> QuickPlan.of(b, db, benchmarks.get(0)), out, estimate));
                 if (!contention.isEmpty()) {
                     claims.addAll(workers.runContention(contention, ClaimThroughputBenchmark.THREADS, out, estimate));
                 }
@@ -312,7 +312,7 @@ public final class Compare {
         env.put("database product", databaseProduct(db));
         env.put("mode", switch (mode) {
             case QUICK -> ("quick (`./compare`): one warm JVM per style, the styles of each benchmark taking turns "
-                    + "one measured iteration each (interleaved), " + QuickPlan.describe());
+                    + "one measured iteration each (interleaved), " + QuickPlan.describe(db));
             case FULL -> "full (`./compare --full`): a fresh JVM per benchmark and style, 3 forks";
             case SMOKE -> "smoke (the test): in-process, one short iteration; the numbers mean nothing";
         });

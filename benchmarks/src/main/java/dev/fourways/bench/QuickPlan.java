@@ -65,9 +65,57 @@ record QuickPlan(int warmups, String warmupTime, int measurements, String measur
     static final Set<String> SLOW = Set.of("GraphBenchmarks.topSpenders", "BulkInsertBenchmark.createAll",
             "WriteBenchmarks.createWithPurchases");
 
-    /** The plan of a contention benchmark, by its method ({@link RunSettings#CLAIMS_METHOD} or {@link RunSettings#UPSERTS_METHOD}). */
-    static QuickPlan ofContention(String method) {
-        return RunSettings.UPSERTS_METHOD.equals(method) ? UPSERTS : CLAIMS;
+    /**
+     * {@link #UPSERTS} on a database server: 8 × 500 ms of warm-up instead of 24. In quick mode the
+     * contention runs come after the per-call {@code upsert}, in the same warm JVM, and on the
+     * servers the rate had settled from the first iterations: in the 2026-12-07 samples, the mean
+     * of warm-up iterations 5-8 was within 0.10 (log) of iterations 21-24 for every style and
+     * worker count on PostgreSQL but one (Jdbi at 16 workers, +0.14, its rate still rising by the
+     * same at 9-20), and within 0.13 on MariaDB; on H2, where nothing waits for a network, Hibernate
+     * at one worker was still 0.3 away after 20 iterations, so H2 keeps the 24.
+     */
+    static final QuickPlan UPSERTS_ON_SERVERS = new QuickPlan(8, "500ms", 5, "500ms");
+
+    /**
+     * The plan of a contention benchmark, by its method ({@link RunSettings#CLAIMS_METHOD} or
+     * {@link RunSettings#UPSERTS_METHOD}), on {@code db} ({@code h2}, {@code postgresql}, {@code mariadb}).
+     */
+    static QuickPlan ofContention(String method, String db) {
+        if (!RunSettings.UPSERTS_METHOD.equals(method)) {
+            return CLAIMS;
+        }
+        return onServer(db) ? UPSERTS_ON_SERVERS : UPSERTS;
+    }
+
+    /**
+     * The plan for {@code benchmark} in a quick run on {@code db} whose first query benchmark is
+     * {@code first}: {@link #of(String)}, with half the warm-up on a database server, except for
+     * the first benchmark, which each style's JVM runs cold, right after seeding.
+     *
+     * <p>Why the servers need less: the warm-up iterations of the 2026-12-07 PostgreSQL and MariaDB
+     * samples (each style's jmh.log, every benchmark after the first) show the mean of iterations
+     * 5-6 as close to that of 11-12 as iterations 9-10 are, that is, within the iterations' own
+     * noise: median |log ratio| 0.053 and 0.061 against 0.037 and 0.049, 90th percentile 0.17 and
+     * 0.24 against 0.14 and 0.18. The code still being compiled costs a few µs a call, which a
+     * network round trip of 40 µs and more hides. On H2, where a call takes a few µs, iterations
+     * 5-6 were still 0.32 (90th percentile) away from 11-12 and the writes needed all 12, so H2
+     * keeps the full plan. The first benchmark keeps it everywhere: its iterations carry the
+     * whole JVM's compilation (the pool, the driver, the store) and, on the servers, the
+     * database's own work after seeding (its warm-up iterations 9-12 were slower than 5-6).
+     * The pair that checked the shorter plan: {@code docs/agreement/postgresql-server-plan}.
+     */
+    static QuickPlan of(String benchmark, String db, String first) {
+        QuickPlan plan = of(benchmark);
+        return onServer(db) && !benchmark.equals(first) ? plan.withWarmups(plan.warmups / 2) : plan;
+    }
+
+    /** Whether {@code db} is a database server reached over the network (not H2 in memory). */
+    static boolean onServer(String db) {
+        return !"h2".equals(db);
+    }
+
+    private QuickPlan withWarmups(int count) {
+        return new QuickPlan(count, warmupTime, measurements, measurementTime);
     }
 
     /** The plan for a benchmark named {@code Class.method}, as {@link Operations.Operation#benchmarkName()} names it. */
@@ -89,12 +137,17 @@ record QuickPlan(int warmups, String warmupTime, int measurements, String measur
                 fields[from + 3]);
     }
 
-    /** For the report's environment table. */
-    static String describe() {
-        return ("every benchmark %d × %s warm-up and %d × %s measured, except topSpenders, createAll and createWithPurchases (%d × %s, then %d × %s) "
+    /** For the report's environment table: the plans of a quick run on {@code db}. */
+    static String describe(String db) {
+        String plans = ("every benchmark %d × %s warm-up and %d × %s measured, except topSpenders, createAll and createWithPurchases (%d × %s, then %d × %s) "
                 + "and the batch-mode writes (%d warm-up batches of %d calls, %d measured)")
                 .formatted(COMMON.warmups, COMMON.warmupTime, COMMON.measurements, COMMON.measurementTime,
                         SLOW_CALLS.warmups, SLOW_CALLS.warmupTime, SLOW_CALLS.measurements, SLOW_CALLS.measurementTime,
                         BATCHES.warmups, DestructiveWriteBenchmarks.BATCH, BATCHES.measurements);
+        return onServer(db)
+                ? plans + "; on this server every warm-up but the first benchmark's halved (%d, %d, %d), and the upsert contention runs %d × %s warm-up"
+                        .formatted(COMMON.warmups / 2, SLOW_CALLS.warmups / 2, BATCHES.warmups / 2, UPSERTS_ON_SERVERS.warmups,
+                                UPSERTS_ON_SERVERS.warmupTime)
+                : plans;
     }
 }

@@ -26,12 +26,16 @@ final class RunEstimate {
     static final int FULL_FORKS = 3;
 
     private final Compare.Mode mode;
+    private final String db;
+    private final String first;
     private final double total;
     private final Instant started = Instant.now();
     private double done;
 
-    private RunEstimate(Compare.Mode mode, double total) {
+    private RunEstimate(Compare.Mode mode, String db, String first, double total) {
         this.mode = mode;
+        this.db = db;
+        this.first = first;
         this.total = total;
     }
 
@@ -40,25 +44,26 @@ final class RunEstimate {
      * @param stores     how many styles run each
      * @param startup    whether the start-up benchmark runs
      */
-    static RunEstimate of(Compare.Mode mode, List<String> benchmarks, int stores, boolean startup) {
-        return of(mode, benchmarks, stores, startup, List.of(), 0);
+    static RunEstimate of(Compare.Mode mode, String db, List<String> benchmarks, int stores, boolean startup) {
+        return of(mode, db, benchmarks, stores, startup, List.of(), 0);
     }
 
     /**
      * @param contention the contention benchmarks that run, {@link RunSettings#contention()} (each at every worker count)
      * @param requests   how many of {@link RequestBenchmark}'s requests run (each at every thread count)
      */
-    static RunEstimate of(Compare.Mode mode, List<String> benchmarks, int stores, boolean startup, List<String> contention,
-                          int requests) {
-        double work = benchmarks.stream().mapToDouble(b -> nominalSeconds(mode, b)).sum() * stores;
+    static RunEstimate of(Compare.Mode mode, String db, List<String> benchmarks, int stores, boolean startup,
+                          List<String> contention, int requests) {
+        String first = benchmarks.isEmpty() ? null : benchmarks.get(0);
+        double work = benchmarks.stream().mapToDouble(b -> nominalSeconds(mode, b, db, first)).sum() * stores;
         if (startup) {
             work += stores * startupSeconds(mode);
         }
         for (String benchmark : contention) {
-            work += stores * ClaimThroughputBenchmark.THREADS.size() * contentionSeconds(mode, benchmark.substring(benchmark.indexOf('.') + 1));
+            work += stores * ClaimThroughputBenchmark.THREADS.size() * contentionSeconds(mode, benchmark.substring(benchmark.indexOf('.') + 1), db);
         }
         work += stores * requests * RequestBenchmark.THREADS.size() * requestSeconds(mode);
-        return new RunEstimate(mode, work);
+        return new RunEstimate(mode, db, first, work);
     }
 
     /**
@@ -67,12 +72,12 @@ final class RunEstimate {
      *
      * @param method {@link RunSettings#CLAIMS_METHOD} or {@link RunSettings#UPSERTS_METHOD}
      */
-    static double contentionSeconds(Compare.Mode mode, String method) {
+    static double contentionSeconds(Compare.Mode mode, String method, String db) {
         boolean upserts = RunSettings.UPSERTS_METHOD.equals(method);
         int warmups = upserts ? UpsertThroughputBenchmark.WARMUP_ITERATIONS : ClaimThroughputBenchmark.WARMUP_ITERATIONS;
         // Full mode: the class's 500 ms iterations, with twice the measured ones (Compare.claimOptions).
         double iterations = 0.5 * (warmups + 2 * ClaimThroughputBenchmark.MEASUREMENT_ITERATIONS);
-        QuickPlan plan = QuickPlan.ofContention(method);
+        QuickPlan plan = QuickPlan.ofContention(method, db);
         return switch (mode) {
             case SMOKE -> 0.5;
             case QUICK -> TRIAL_SECONDS + plan.warmups() * seconds(plan.warmupTime()) + plan.measurements() * seconds(plan.measurementTime());
@@ -92,9 +97,9 @@ final class RunEstimate {
     }
 
     /** The nominal seconds of one benchmark for one style. */
-    static double nominalSeconds(Compare.Mode mode, String benchmark) {
-        QuickPlan plan = QuickPlan.of(benchmark);
-        boolean batches = plan == QuickPlan.BATCHES;
+    static double nominalSeconds(Compare.Mode mode, String benchmark, String db, String first) {
+        QuickPlan plan = QuickPlan.of(benchmark, db, first);
+        boolean batches = QuickPlan.of(benchmark) == QuickPlan.BATCHES;
         return switch (mode) {
             case SMOKE -> 0.5;
             case QUICK -> TRIAL_SECONDS + (batches ? (plan.warmups() + plan.measurements()) * BATCH_SECONDS
@@ -120,7 +125,7 @@ final class RunEstimate {
 
     /** Counts one benchmark of one style as done. */
     synchronized void benchmarkDone(String benchmark) {
-        done += nominalSeconds(mode, benchmark);
+        done += nominalSeconds(mode, benchmark, db, first);
     }
 
     /** Counts the start-up of one style as done. */
@@ -130,7 +135,7 @@ final class RunEstimate {
 
     /** Counts one style's run of one contention benchmark (by its method) at one worker count as done. */
     synchronized void contentionDone(String method) {
-        done += contentionSeconds(mode, method);
+        done += contentionSeconds(mode, method, db);
     }
 
     /** Counts {@code requests} requests of one style at one thread count as done. */

@@ -45,11 +45,14 @@ final class StyleWorkers implements AutoCloseable {
             "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-D" + IGNORE_LOCK + "=true");
 
     private final Map<String, Worker> workers = new LinkedHashMap<>();
+    /** The database the workers run on ({@code h2}, {@code postgresql}, {@code mariadb}): it picks the contention plans. */
+    private final String db;
     private final PrintStream console;
     private final List<String> turns = new ArrayList<>();
     private final FileChannel jmhLock;
 
-    private StyleWorkers(PrintStream console, FileChannel jmhLock) {
+    private StyleWorkers(String db, PrintStream console, FileChannel jmhLock) {
+        this.db = db;
         this.console = console;
         this.jmhLock = jmhLock;
     }
@@ -84,7 +87,7 @@ final class StyleWorkers implements AutoCloseable {
      */
     static StyleWorkers start(List<String> stores, String db, int users, List<String> passThrough, PrintStream console)
             throws IOException {
-        StyleWorkers all = new StyleWorkers(console, lockLikeJmh(passThrough));
+        StyleWorkers all = new StyleWorkers(db, console, lockLikeJmh(passThrough));
         for (String store : stores) {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(JVM_ARGS);
@@ -186,7 +189,7 @@ final class StyleWorkers implements AutoCloseable {
         for (String benchmark : benchmarks) {
             String include = "^dev\\.fourways\\.bench\\." + benchmark.replace(".", "\\.") + "$";
             String method = benchmark.substring(benchmark.indexOf('.') + 1);
-            files.addAll(runAtThreadCounts(method, include, method, QuickPlan.ofContention(method), threadCounts, out,
+            files.addAll(runAtThreadCounts(method, include, method, QuickPlan.ofContention(method, db), threadCounts, out,
                     () -> estimate.contentionDone(method), estimate));
         }
         return files;

@@ -51,7 +51,7 @@ class StyleWorkersTest {
         try (StyleWorkers workers = StyleWorkers.start(List.of("jdbc", "jdbi"), "h2", 200,
                 List.of("-Djmh.ignoreLock=true"), console)) {
             files = workers.runInterleaved(benchmarks, b -> new QuickPlan(1, "20ms", 2, "20ms"), out,
-                    RunEstimate.of(Compare.Mode.QUICK, benchmarks, 2, false));
+                    RunEstimate.of(Compare.Mode.QUICK, "h2", benchmarks, 2, false));
             turns = workers.turnsGiven();
         }
 
