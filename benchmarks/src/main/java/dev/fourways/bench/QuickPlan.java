@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * How long quick mode ({@code ./compare}) warms up and measures one benchmark in a style's warm JVM.
- * Most benchmarks take 12 × 500 ms of warm-up and 10 × 250 ms of measurement. Two kinds get more,
+ * Most benchmarks take 12 × 500 ms of warm-up and 10 × 250 ms of measurement; on a database
+ * server every benchmark but the first warms up half as long ({@link #of(String, String, String)}). Two kinds get more,
  * because with the common plan their ratios moved by 10–48 % between two consecutive runs on the
  * same machine (the run-to-run agreement in {@code docs/sample-report/REPORT.md}, commit 2942628):
  *
@@ -102,7 +103,8 @@ record QuickPlan(int warmups, String warmupTime, int measurements, String measur
      * keeps the full plan. The first benchmark keeps it everywhere: its iterations carry the
      * whole JVM's compilation (the pool, the driver, the store) and, on the servers, the
      * database's own work after seeding (its warm-up iterations 9-12 were slower than 5-6).
-     * The pair that checked the shorter plan: {@code docs/agreement/postgresql-server-plan}.
+     * The pairs that checked the shorter plan, with a same-day control of both plans:
+     * {@code docs/agreement/postgresql-server-plan} and {@code docs/agreement/mariadb-server-plan}.
      */
     static QuickPlan of(String benchmark, String db, String first) {
         QuickPlan plan = of(benchmark);
