@@ -66,6 +66,15 @@ public class DestructiveWriteBenchmarks extends StoreBenchmark {
     private int iteration;
 
     /**
+     * Each batch acts only on the targets its setup created, and its teardown deletes what is
+     * left of them: quick mode runs these on the seeded database the run keeps ({@link KeptTrials}).
+     */
+    @Override
+    protected boolean leavesSeedAsFound() {
+        return true;
+    }
+
+    /**
      * {@code delete}'s fixture (JMH's way, {@code JMHSample_06_FixtureLevel}: one {@code @State} per
      * fixture, the benchmark method taking the one it needs): before each batch, unmeasured,
      * {@code batchSize} fresh users with 10 purchases each, one per call.

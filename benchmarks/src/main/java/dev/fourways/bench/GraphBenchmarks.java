@@ -10,9 +10,9 @@ import org.openjdk.jmh.annotations.Benchmark;
 /** Users with their purchases, and an aggregate over purchases: joins and nested mapping. */
 public class GraphBenchmarks extends StoreBenchmark {
 
-    /** Reads only: quick mode keeps one seeded database for all of this class's benchmarks. */
+    /** Reads only: quick mode runs them on the seeded database the run keeps ({@link KeptTrials}). */
     @Override
-    protected boolean readOnly() {
+    protected boolean leavesSeedAsFound() {
         return true;
     }
 

@@ -5,23 +5,28 @@ import dev.fourways.db.IsolatedDatabase;
 import java.util.Optional;
 
 /**
- * In a quick-mode worker ({@link StyleWorker}), the trial of a <em>read-only</em> benchmark class
- * (its seeded database and its opened store) kept from one benchmark of that class to the next,
- * instead of dropping and seeding 110,000 rows again for each: the read-only classes
- * ({@link LookupBenchmarks}, {@link ListingBenchmarks}, {@link GraphBenchmarks}) leave the data as
- * the seed wrote it, so their benchmarks would find the same database anyway. Each such trial
- * took 4-5 s on PostgreSQL (seeding, {@code vacuum (analyze)}, a checkpoint, the store's start,
- * the fairness check); keeping it saves 9 trials per style, about 3 minutes of a run.
+ * In a quick-mode worker ({@link StyleWorker}), one seeded trial (the database and the opened
+ * store) kept from one benchmark to the next, instead of dropping it and seeding 110,000 rows again
+ * for each. It is shared by every benchmark class that leaves the seeded data as it found it
+ * ({@link StoreBenchmark#leavesSeedAsFound()}): the reads ({@link LookupBenchmarks},
+ * {@link ListingBenchmarks}, {@link GraphBenchmarks}), and the writes, which delete what they add
+ * after each iteration ({@link WriteBenchmarks}, {@link BulkInsertBenchmark},
+ * {@link DestructiveWriteBenchmarks}); before each reuse {@link DataSet#restore} puts back what the
+ * last benchmark changed and settles the tables again. A fresh trial took 4-5 s on PostgreSQL
+ * (seeding, {@code vacuum (analyze)}, a checkpoint, the store's start, the fairness check), one
+ * style at a time. Keeping one for each read class saved 9 trials per style; one for all 22
+ * per-call benchmarks saves 12 more per style (60 in a run of five styles).
  *
- * <p>Only one trial is kept at a time: asking for another key closes it. Off everywhere else
- * (the plain JMH command line and {@code --full} give each benchmark a fresh fork and database).
+ * <p>Only one trial is kept at a time: asking for another key closes it (the contention and request
+ * benchmarks, which come after, get fresh ones). Off everywhere else (the plain JMH command line
+ * and {@code --full} give each benchmark a fresh fork and database).
  */
 final class KeptTrials {
 
     /**
      * One kept trial.
      *
-     * @param key      the benchmark class, the style, the database and the number of users
+     * @param key      what the trial is for (the shared seed, or one benchmark class), the style, the database and the number of users
      * @param database the seeded database and its pool
      * @param data     what the seed wrote
      * @param store    the style's store, open over {@code database}

@@ -9,9 +9,9 @@ import org.openjdk.jmh.infra.Blackhole;
 /** Reads of many rows: mapping cost per row, and what offset paging costs against keyset paging. */
 public class ListingBenchmarks extends StoreBenchmark {
 
-    /** Reads only: quick mode keeps one seeded database for all of this class's benchmarks. */
+    /** Reads only: quick mode runs them on the seeded database the run keeps ({@link KeptTrials}). */
     @Override
-    protected boolean readOnly() {
+    protected boolean leavesSeedAsFound() {
         return true;
     }
 

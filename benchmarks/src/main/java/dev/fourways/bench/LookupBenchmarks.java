@@ -7,9 +7,9 @@ import org.openjdk.jmh.annotations.Benchmark;
 /** Single-row reads: the per-call overhead of a style, with the least work for the database. */
 public class LookupBenchmarks extends StoreBenchmark {
 
-    /** Reads only: quick mode keeps one seeded database for all of this class's benchmarks. */
+    /** Reads only: quick mode runs them on the seeded database the run keeps ({@link KeptTrials}). */
     @Override
-    protected boolean readOnly() {
+    protected boolean leavesSeedAsFound() {
         return true;
     }
 

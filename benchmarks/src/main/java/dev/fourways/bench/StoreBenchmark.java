@@ -33,7 +33,8 @@ import org.openjdk.jmh.runner.IterationType;
  * <p>Per trial (one fork, one store, one database): a fresh isolated database, migrated and seeded
  * with {@link DataSet} through the JDBC reference; the store opened once over the shared HikariCP
  * pool, as an application would; the {@link FairnessCheck} against the reference. Every store gets
- * the same pool, the same data and the same questions.
+ * the same pool, the same data and the same questions. In quick mode a style's JVM keeps that
+ * trial for all its per-call benchmarks, restored between them ({@link KeptTrials}).
  *
  * <p>Warm-up: in a fresh fork the styles with the most code on the path (Hibernate, jOOQ) need up
  * to 8 s before C2 has compiled their hot paths (and H2's), against 3 s for plain JDBC; these
@@ -64,6 +65,9 @@ public abstract class StoreBenchmark {
     static final int MEASUREMENT_ITERATIONS = 5;
     static final int ITERATION_MILLIS = 500;
 
+    /** The kept trial's key word for every class that {@link #leavesSeedAsFound()}: they share one. */
+    private static final String SEEDED = "seeded";
+
     /**
      * The style, by its {@code UserStoreProvider} name. The default, {@value Styles#EVERY_STYLE},
      * means every style found: the jar's launcher ({@link Main}) and {@code ./compare} replace it
@@ -90,9 +94,9 @@ public abstract class StoreBenchmark {
     @Setup(Level.Trial)
     public void openStore() {
         Turns.takeNext(); // in quick mode, one style's trial setup at a time, as one iteration at a time
-        String key = String.join(" ", trialClass().getName(), store, db, String.valueOf(users));
+        String key = String.join(" ", leavesSeedAsFound() ? SEEDED : trialClass().getName(), store, db, String.valueOf(users));
         Optional<KeptTrials.Trial> kept = KeptTrials.reuse(key);
-        if (kept.isPresent()) {
+        if (kept.isPresent() && restored(kept.get())) {
             database = kept.get().database();
             data = kept.get().data();
             workload = new Workload(data);
@@ -106,16 +110,35 @@ public abstract class StoreBenchmark {
         try (UserStore reference = new JdbcUserStoreProvider().open(database.dataSource())) {
             FairnessCheck.verify(store, userStore, reference, workload);
         }
-        if (readOnly()) {
+        if (leavesSeedAsFound()) {
             KeptTrials.keep(new KeptTrials.Trial(key, database, data, userStore));
         }
     }
 
     /**
-     * Whether every benchmark of this class leaves the seeded data as it found it, so that quick
-     * mode may keep one trial for all of them ({@link KeptTrials}). False unless a class says so.
+     * Puts the kept seed back ({@link DataSet#restore}); when it cannot (a benchmark that failed
+     * half-way may leave other rows), says so and drops it, so that this trial seeds afresh.
      */
-    protected boolean readOnly() {
+    private static boolean restored(KeptTrials.Trial trial) {
+        try {
+            trial.data().restore(trial.database().dataSource());
+            return true;
+        } catch (IllegalStateException e) {
+            System.out.println("# fourways: the kept seed is not restored (" + e.getMessage() + "); seeding a fresh one");
+            KeptTrials.closeKept();
+            return false;
+        }
+    }
+
+    /**
+     * Whether every benchmark of this class leaves the seeded data as it found it, once
+     * {@link DataSet#restore} has put back what its benchmarks change, so that quick mode may keep
+     * one trial (the seeded database and the opened store) for all such classes of a style's run
+     * ({@link KeptTrials}). True for the reads, and for the writes that delete what they add after
+     * every iteration; false (the default) for the contention and request benchmarks, which get
+     * their own fresh trial.
+     */
+    protected boolean leavesSeedAsFound() {
         return false;
     }
 
