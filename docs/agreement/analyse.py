@@ -3,6 +3,9 @@
 
   analyse.py pair RUN_1 RUN_2   how far two runs' ratios to jdbc agree, by four estimators, and
                                 whether the difference is what the runs' own intervals predict
+  analyse.py noise RUN          how noisy a run's measured iterations were (the median standard
+                                deviation of the log of an iteration's time), and whether they
+                                still drifted (the first five rounds against the last five)
   analyse.py warmup RUN         the warm-up curve against the measured mean (from jmh.log), and
                                 per style how much slower the measured turns ran than the serial
                                 warm-up's last iterations
@@ -62,6 +65,19 @@ def pair(run1, run2):
     print(f'rms z {z:.2f}; rms difference of log ratios {math.sqrt(d2):.3f}, of which the iterations '
           f'predict {math.sqrt(s2):.3f}; left over per run {math.sqrt(max(0.0, (d2 - s2) / 2)):.3f}')
 
+def noise(run):
+    """Median over every (operation, style) of the sd of log(iteration time), and of log(mean of the
+    last five measured rounds / mean of the first five): about 0 when the warm-up was long enough."""
+    sds, trends = [], []
+    for raw in results(run, ('avgt',)).values():
+        logs = [math.log(x) for x in raw]
+        sds.append(st.stdev(logs))
+        if len(raw) >= 10:
+            trends.append(math.log(st.mean(raw[-5:]) / st.mean(raw[:5])))
+    print(f'iteration noise: median sd of log(iteration) {st.median(sds):.3f} (n = {len(sds)})')
+    if trends:
+        print(f'trend: median log(last five rounds / first five) {st.median(trends):+.3f} (n = {len(trends)})')
+
 def warmup(run):
     res = {k: st.mean(v) for k, v in results(run, ('avgt',)).items()}  # timed iterations, not batches
     blocks, cur = [], None
@@ -105,6 +121,8 @@ def warmup(run):
 if __name__ == '__main__':
     if len(sys.argv) == 4 and sys.argv[1] == 'pair':
         pair(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == 'noise':
+        noise(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == 'warmup':
         warmup(sys.argv[2])
     else:

@@ -12,10 +12,12 @@ import java.util.Optional;
  * {@link ListingBenchmarks}, {@link GraphBenchmarks}), and the writes, which delete what they add
  * after each iteration ({@link WriteBenchmarks}, {@link BulkInsertBenchmark},
  * {@link DestructiveWriteBenchmarks}); before each reuse {@link DataSet#restore} puts back what the
- * last benchmark changed and settles the tables again. A fresh trial took 4-5 s on PostgreSQL
- * (seeding, {@code vacuum (analyze)}, a checkpoint, the store's start, the fairness check), one
- * style at a time. Keeping one for each read class saved 9 trials per style; one for all 22
- * per-call benchmarks saves 12 more per style (60 in a run of five styles).
+ * last benchmark changed and settles the tables again. A fresh trial takes 1.7-1.8 s on
+ * PostgreSQL in a warm JVM (schema and migration 0.1 s, seeding with {@code vacuum (analyze)} and a
+ * checkpoint 1.35-1.58 s, the store's start, the fairness check 0.17-0.30 s; 4-5 s when the JVM is
+ * cold), one style at a time; a restore 0.02-0.19 s. Keeping one for each read class saved 9
+ * trials per style; one for all 22 per-call benchmarks saves 12 more per style (60 in a run of
+ * five styles).
  *
  * <p>Only one trial is kept at a time: asking for another key closes it (the contention and request
  * benchmarks, which come after, get fresh ones). Off everywhere else (the plain JMH command line
