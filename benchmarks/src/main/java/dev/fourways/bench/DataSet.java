@@ -135,6 +135,10 @@ public final class DataSet {
         return reset.size();
     }
 
+    /**
+     * The first column of every row {@code sql} returns, as longs. {@code sql} is always one of this
+     * class's constant statements, with no value in it; it is concatenated only into the error message.
+     */
     private static long[] queryLongs(DataSource dataSource, String sql) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(sql);
